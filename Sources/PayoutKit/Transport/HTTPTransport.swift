@@ -1,0 +1,332 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// What the transport needs to talk to WeChat Pay: who we are, whom we trust, how long to wait.
+public struct TransportConfiguration: Sendable {
+    public var identity: ClientIdentity
+    /// PEM trust store for the server; nil trusts the system roots. Verification is never off.
+    public var caFile: String?
+    public var connectTimeout: Duration
+    public var totalTimeout: Duration
+    /// Connections kept open to the endpoint; also the most requests on the wire at once.
+    public var maximumConnections: Int
+
+    public init(
+        identity: ClientIdentity,
+        caFile: String? = nil,
+        connectTimeout: Duration = .seconds(10),
+        totalTimeout: Duration = .seconds(30),
+        maximumConnections: Int = 32
+    ) {
+        self.identity = identity
+        self.caFile = caFile
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.maximumConnections = maximumConnections
+    }
+}
+
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+}
+
+/// A failed exchange, sorted by what it means for the money: whether the server can have
+/// acted on the request decides whether the item may be in flight.
+public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The request never left: no connection could be made.
+        case notDelivered
+        /// TLS refused by one side (server not trusted, our certificate refused, no common
+        /// protocol): retrying cannot help until the operator fixes the setup.
+        case tlsRefused
+        /// The request may have reached the server: timeouts, resets, lost or oversized answers.
+        case outcomeUnknown
+        /// The transport is shut down.
+        case closed
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// HTTPS POSTs over libcurl with the merchant's client certificate.
+///
+/// One curl multi handle, driven by a dedicated thread, carries every request: connections
+/// are reused across requests, many exchanges run at once, and no blocking C call ever
+/// runs on Swift's cooperative pool. Callers simply `await post`.
+public final class HTTPTransport: Sendable {
+    private let loop: CurlLoop
+
+    public init(configuration: TransportConfiguration) {
+        loop = CurlLoop(configuration: configuration)
+    }
+
+    /// Sends `body` and waits for the whole answer. Not cancellable on purpose: once a
+    /// payment request is on the wire its answer must be waited for and recorded, and the
+    /// total timeout bounds the wait.
+    public func post(_ url: String, body: [UInt8], responseLimit: Int = 1 << 20) async throws(TransportError) -> HTTPResponse {
+        let result = await withCheckedContinuation { continuation in
+            loop.submit(Exchange(url: url, body: body, responseLimit: responseLimit, continuation: continuation))
+        }
+        return try result.get()
+    }
+
+    /// Finishes the exchanges under way, then stops the thread. Later posts fail with `.closed`.
+    public func shutdown() {
+        loop.shutdown()
+    }
+}
+
+/// One request and its answer as they pass through curl. Owned by the loop thread from
+/// submission until its continuation is resumed.
+final class Exchange: @unchecked Sendable {
+    let url: String
+    let body: [UInt8]
+    let responseLimit: Int
+    var response = [UInt8]()
+    var overflowed = false
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+    private var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>?
+
+    init(url: String, body: [UInt8], responseLimit: Int, continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+        self.url = url
+        self.body = body
+        self.responseLimit = responseLimit
+        self.continuation = continuation
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+    }
+
+    func finish(_ result: Result<HTTPResponse, TransportError>) {
+        continuation?.resume(returning: result)
+        continuation = nil
+    }
+
+    var curlMessage: String {
+        String(cString: errorBuffer)
+    }
+}
+
+/// The thread that owns the curl multi handle. Other threads only append to `pending`
+/// under the mutex and wake the thread; every curl call happens on the thread itself.
+final class CurlLoop: @unchecked Sendable {
+    private struct Shared {
+        var pending: [Exchange] = []
+        var stopping = false
+        var stopped = false
+    }
+
+    private let configuration: TransportConfiguration
+    private let multi: UnsafeMutableRawPointer
+    private let headers: UnsafeMutablePointer<curl_slist>
+    private let shared = Mutex(Shared())
+    private let finished = DispatchSemaphore(value: 0)
+    /// Loop-thread state.
+    private var active = [UnsafeMutableRawPointer: Exchange]()
+    private var idleHandles = [UnsafeMutableRawPointer]()
+
+    init(configuration: TransportConfiguration) {
+        CurlGlobal.initialize()
+        self.configuration = configuration
+        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        self.multi = multi
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maximumConnections)
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maximumConnections)
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maximumConnections)
+        var list = curl_slist_append(nil, "Content-Type: text/xml; charset=utf-8")
+        list = curl_slist_append(list, "Expect:")
+        headers = list!
+        let thread = Thread { [self] in run() }
+        thread.name = "payout.curl"
+        thread.start()
+    }
+
+    func submit(_ exchange: Exchange) {
+        let accepted = shared.withLock { state -> Bool in
+            guard !state.stopping else { return false }
+            state.pending.append(exchange)
+            return true
+        }
+        guard accepted else {
+            exchange.finish(.failure(TransportError(kind: .closed, message: "the HTTPS transport is shut down")))
+            return
+        }
+        curl_multi_wakeup(multi)
+    }
+
+    func shutdown() {
+        let first = shared.withLock { state -> Bool in
+            defer { state.stopping = true }
+            return !state.stopping
+        }
+        guard first else { return }
+        curl_multi_wakeup(multi)
+        finished.wait()
+    }
+
+    private func run() {
+        while true {
+            let (incoming, stopping) = shared.withLock { state in
+                defer { state.pending.removeAll() }
+                return (state.pending, state.stopping)
+            }
+            for exchange in incoming {
+                start(exchange)
+            }
+            if stopping && active.isEmpty { break }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            collectFinished()
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for handle in idleHandles {
+            curl_easy_cleanup(handle)
+        }
+        curl_multi_cleanup(multi)
+        curl_slist_free_all(headers)
+        finished.signal()
+    }
+
+    private func start(_ exchange: Exchange) {
+        let handle: UnsafeMutableRawPointer
+        if let reused = idleHandles.popLast() {
+            curl_easy_reset(reused)
+            handle = reused
+        } else {
+            guard let fresh = curl_easy_init() else {
+                exchange.finish(.failure(TransportError(kind: .notDelivered, message: "curl_easy_init failed")))
+                return
+            }
+            handle = fresh
+        }
+        if let failure = configure(handle, for: exchange) {
+            idleHandles.append(handle)
+            exchange.finish(.failure(failure))
+            return
+        }
+        active[handle] = exchange
+        curl_multi_add_handle(multi, handle)
+    }
+
+    /// Every option is set for every request, since a reused handle was reset.
+    private func configure(_ handle: UnsafeMutableRawPointer, for exchange: Exchange) -> TransportError? {
+        let identity = configuration.identity
+        let context = Unmanaged.passUnretained(exchange).toOpaque()
+        var codes: [CURLcode] = [
+            ccurl_easy_setopt_string(handle, CURLOPT_URL, exchange.url),
+            ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "https"),
+            ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1),
+            ccurl_easy_setopt_long(handle, CURLOPT_POST, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_POSTFIELDSIZE, exchange.body.count),
+            exchange.body.withUnsafeBytes {
+                ccurl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+            },
+            ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers),
+            ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, "payout/1"),
+            ccurl_easy_setopt_long(handle, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2),
+            ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1),
+            ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2),
+            identity.certificatePEM.withUnsafeBytes {
+                ccurl_easy_setopt_blob(handle, CURLOPT_SSLCERT_BLOB, $0.baseAddress, $0.count)
+            },
+            ccurl_easy_setopt_string(handle, CURLOPT_SSLCERTTYPE, "PEM"),
+            identity.privateKeyPEM.withUnsafeBytes {
+                ccurl_easy_setopt_blob(handle, CURLOPT_SSLKEY_BLOB, $0.baseAddress, $0.count)
+            },
+            ccurl_easy_setopt_string(handle, CURLOPT_SSLKEYTYPE, "PEM"),
+            ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds),
+            ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.totalTimeout.milliseconds),
+            ccurl_easy_setopt_write_function(handle, curlWriteCallback),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, exchange.errorBuffer),
+        ]
+        if let caFile = configuration.caFile {
+            codes.append(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile))
+        }
+        guard let failed = codes.first(where: { $0 != CURLE_OK }) else { return nil }
+        return TransportError(kind: .notDelivered, message: "libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))")
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, handle)
+            guard let exchange = active.removeValue(forKey: handle) else { continue }
+            exchange.finish(result(of: exchange, handle: handle, code: code))
+            idleHandles.append(handle)
+        }
+    }
+
+    private func result(of exchange: Exchange, handle: UnsafeMutableRawPointer, code: CURLcode) -> Result<HTTPResponse, TransportError> {
+        if exchange.overflowed {
+            return .failure(TransportError(kind: .outcomeUnknown, message: "the answer was larger than \(exchange.responseLimit) bytes"))
+        }
+        guard code == CURLE_OK else {
+            let detail = exchange.curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : exchange.curlMessage
+            return .failure(TransportError(kind: Self.kind(of: code, detail: detail), message: "\(detail) (curl error \(code.rawValue))"))
+        }
+        var status = 0
+        _ = ccurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, body: exchange.response))
+    }
+
+    /// Which curl failures can have let the server act on the request. Under TLS 1.3 a
+    /// refused client certificate arrives as an alert after the handshake, so a receive
+    /// error that carries a certificate alert is a TLS refusal too.
+    static func kind(of code: CURLcode, detail: String) -> TransportError.Kind {
+        switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_COULDNT_RESOLVE_PROXY,
+             CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT:
+            return .notDelivered
+        case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsRefused
+        default:
+            let lowered = detail.lowercased()
+            return lowered.contains("alert") && lowered.contains("certificate") ? .tlsRefused : .outcomeUnknown
+        }
+    }
+}
+
+private let curlWriteCallback: ccurl_write_callback = { data, size, count, context in
+    let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    guard exchange.response.count + length <= exchange.responseLimit else {
+        exchange.overflowed = true
+        return 0
+    }
+    if let data {
+        exchange.response.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+    }
+    return length
+}
+
+/// curl_global_init is not thread-safe and must run once per process, before any handle.
+enum CurlGlobal {
+    private static let initialized: Void = {
+        let code = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        precondition(code == CURLE_OK, "curl_global_init failed")
+    }()
+
+    static func initialize() {
+        _ = initialized
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

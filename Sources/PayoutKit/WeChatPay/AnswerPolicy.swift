@@ -1,0 +1,155 @@
+/// Turns what came back from the server into an outcome, following the policy table of
+/// `redpack-api.md`. The golden rule shapes every branch: anything short of a clear,
+/// verified answer is `unknown`, which keeps the bill number and asks again.
+enum AnswerPolicy {
+    static func classifySend(
+        _ exchange: Result<HTTPResponse, TransportError>, request: RedpackRequest, signer: Signer
+    ) -> (outcome: SendOutcome, errCode: String?, errCodeDescription: String?) {
+        let fields: [String: String]
+        switch verifiedFields(exchange, signer: signer) {
+        case .failure(let failure): return (failure.outcome, nil, nil)
+        case .success(let answer): fields = answer
+        }
+        let errCode = fields["err_code"].nonEmpty
+        let description = fields["err_code_des"].nonEmpty ?? fields["return_msg"].nonEmpty
+        guard fields["return_code"] == "SUCCESS" else {
+            return (returnFailure(fields), errCode, description)
+        }
+        switch fields["result_code"] {
+        case "SUCCESS":
+            if let mismatch = echoMismatch(fields, request: request) {
+                return (.unknown(reason: mismatch), errCode, description)
+            }
+            return (.sent(sendListID: fields["send_listid"] ?? ""), errCode, description)
+        case "FAIL":
+            guard let errCode else {
+                return (.unknown(reason: "result_code FAIL without err_code"), nil, description)
+            }
+            return (outcome(for: ErrorCode(errCode), description: description ?? ""), errCode, description)
+        default:
+            return (.unknown(reason: "answer without a result_code"), errCode, description)
+        }
+    }
+
+    static func classifyQuery(_ exchange: Result<HTTPResponse, TransportError>, signer: Signer) -> QueryOutcome {
+        let fields: [String: String]
+        let root: XMLNode
+        switch verifiedAnswer(exchange, signer: signer) {
+        case .failure(let failure):
+            if case .stopRun(let code, let message) = failure.outcome { return .stopRun(code: code, message: message) }
+            return .unknown(reason: failure.reason)
+        case .success(let answer):
+            root = answer
+            fields = answer.fields
+        }
+        guard fields["return_code"] == "SUCCESS" else {
+            if case .stopRun(let code, let message) = returnFailure(fields) { return .stopRun(code: code, message: message) }
+            return .unknown(reason: "return_code FAIL: \(fields["return_msg"] ?? "")")
+        }
+        guard fields["result_code"] == "SUCCESS" else {
+            let code = fields["err_code"] ?? ""
+            let description = fields["err_code_des"] ?? ""
+            switch code {
+            case "NOT_FOUND": return .notFound
+            case "CA_ERROR", "SIGN_ERROR", "NO_AUTH", "NOAUTH", "XML_ERROR", "PARAM_ERROR":
+                return .stopRun(code: code, message: description)
+            default: return .unknown(reason: "\(code): \(description)")
+            }
+        }
+        guard let status = fields["status"].flatMap(HongbaoRecord.Status.init(rawValue:)) else {
+            return .unknown(reason: "gethbinfo answered an unknown status \(fields["status"] ?? "(none)")")
+        }
+        let info = root.child("hblist")?.child("hbinfo")?.fields ?? [:]
+        return .found(HongbaoRecord(
+            billNumber: fields["mch_billno"] ?? "",
+            status: status,
+            detailID: fields["detail_id"] ?? "",
+            openid: info["openid"],
+            amount: (fields["total_amount"] ?? info["amount"]).flatMap(Int.init).map(Amount.init(fen:)),
+            reason: fields["reason"].nonEmpty
+        ))
+    }
+
+    static func outcome(for code: ErrorCode, description: String) -> SendOutcome {
+        switch code.policy {
+        case .retry: return .unknown(reason: "\(code): \(description)")
+        case .throttle: return .throttled(code: code.rawValue)
+        case .quietWindow: return .quietWindow
+        case .stopRun: return .stopRun(code: code.rawValue, message: description)
+        case .failItem: return .failed(code: code.rawValue, message: description)
+        }
+    }
+
+    /// A return_code FAIL is a communication failure: only a signature or format complaint
+    /// means our side is wrong; anything else (the seed's 系统繁忙) leaves the outcome open.
+    private static func returnFailure(_ fields: [String: String]) -> SendOutcome {
+        let message = (fields["return_msg"] ?? "").trimmingASCIIWhitespace()
+        if ErrorCode.setupFailureMessages.contains(message) {
+            return .stopRun(code: fields["err_code"].nonEmpty ?? "FAIL", message: message)
+        }
+        return .unknown(reason: "return_code FAIL: \(message)")
+    }
+
+    /// A success that names another payment is no proof of this one.
+    private static func echoMismatch(_ fields: [String: String], request: RedpackRequest) -> String? {
+        let expected = [
+            ("mch_billno", request.billNumber.rawValue),
+            ("re_openid", request.openid),
+            ("total_amount", String(request.amount.fen)),
+        ]
+        for (name, value) in expected {
+            if let echoed = fields[name], echoed != value {
+                return "answer echoes \(name) \(echoed), expected \(value)"
+            }
+        }
+        return nil
+    }
+
+    struct Failure: Error {
+        var outcome: SendOutcome
+        var reason: String
+    }
+
+    private static func verifiedFields(_ exchange: Result<HTTPResponse, TransportError>, signer: Signer) -> Result<[String: String], Failure> {
+        verifiedAnswer(exchange, signer: signer).map(\.fields)
+    }
+
+    private static func verifiedAnswer(_ exchange: Result<HTTPResponse, TransportError>, signer: Signer) -> Result<XMLNode, Failure> {
+        let response: HTTPResponse
+        switch exchange {
+        case .failure(let error):
+            if error.kind == .tlsRefused {
+                let message = "TLS refused: \(error.message)"
+                return .failure(Failure(outcome: .stopRun(code: "TLS_ERROR", message: message), reason: message))
+            }
+            return .failure(unknown(error.message))
+        case .success(let value):
+            response = value
+        }
+        guard response.status == 200 else { return .failure(unknown("HTTP status \(response.status)")) }
+        let answer: XMLNode
+        do {
+            answer = try XMLMessage.decode(response.body)
+        } catch {
+            return .failure(unknown("unreadable answer: \(error)"))
+        }
+        let fields = answer.fields
+        if fields["sign"] != nil, !signer.verify(fields) {
+            return .failure(unknown("the answer's signature does not verify"))
+        }
+        return .success(answer)
+    }
+
+    private static func unknown(_ reason: String) -> Failure {
+        Failure(outcome: .unknown(reason: reason), reason: reason)
+    }
+}
+
+extension Optional where Wrapped == String {
+    var nonEmpty: String? {
+        switch self {
+        case .some(let value) where !value.isEmpty: return value
+        default: return nil
+        }
+    }
+}

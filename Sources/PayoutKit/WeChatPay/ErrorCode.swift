@@ -1,0 +1,49 @@
+/// An `err_code` from the API and what payout does about it — the policy table of
+/// `redpack-api.md`. Codes not in the table (including numeric ones such as 268458547)
+/// leave the outcome unknown: the item keeps its bill number and is asked about again.
+public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
+    public enum Policy: Sendable, Equatable {
+        /// Outcome unknown: retry with the same bill number and fields.
+        case retry
+        /// The API asks the whole run to slow down; retry the item later.
+        case throttle
+        /// The quiet window is on at the server; pause until it ends.
+        case quietWindow
+        /// Merchant set-up, money or daily cap: stop the run, change no item.
+        case stopRun
+        /// This item can never be paid under this bill number.
+        case failItem
+    }
+
+    public let rawValue: String
+
+    public init(_ rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    public var policy: Policy {
+        Self.policies[rawValue] ?? .retry
+    }
+
+    private static let policies: [String: Policy] = {
+        var table = [String: Policy]()
+        for code in ["SYSTEMERROR", "PROCESSING"] { table[code] = .retry }
+        for code in ["FREQ_LIMIT", "SECOND_OVER_LIMITED"] { table[code] = .throttle }
+        table["TIME_LIMITED"] = .quietWindow
+        for code in ["NOTENOUGH", "NOAUTH", "SIGN_ERROR", "CA_ERROR", "XML_ERROR", "ILLEGAL_APPID",
+                     "API_METHOD_CLOSED", "MSGAPPID_ERROR", "ACCEPTMODE_ERROR", "SENDAMOUNT_LIMIT"] {
+            table[code] = .stopRun
+        }
+        for code in ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "FATAL_ERROR", "NO_AUTH",
+                     "SENDNUM_LIMIT", "RCVDAMOUNT_LIMIT", "SEND_FAILED"] {
+            table[code] = .failItem
+        }
+        return table
+    }()
+
+    /// return_msg values of a `return_code` FAIL that mean our request or key is wrong,
+    /// not that the server was busy.
+    static let setupFailureMessages: Set<String> = ["签名失败", "参数格式校验错误"]
+}

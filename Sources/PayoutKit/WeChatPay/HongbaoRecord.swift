@@ -1,0 +1,35 @@
+/// What gethbinfo says about one bill number.
+public struct HongbaoRecord: Sendable, Equatable {
+    /// The server's `status`, spelled as the API spells it.
+    public enum Status: String, Sendable, Equatable {
+        case sending = "SENDING"
+        case sent = "SENT"
+        case failed = "FAILED"
+        case received = "RECEIVED"
+        case refunding = "RFUND_ING"
+        case refunded = "REFUND"
+
+        /// Money left the merchant's account under this bill number: the item is paid.
+        public var meansPaid: Bool {
+            switch self {
+            case .sent, .received, .refunding, .refunded: return true
+            case .sending, .failed: return false
+            }
+        }
+    }
+
+    public var billNumber: String
+    public var status: Status
+    public var detailID: String
+    public var openid: String?
+    public var amount: Amount?
+    public var reason: String?
+}
+
+public enum QueryOutcome: Sendable, Equatable {
+    case found(HongbaoRecord)
+    /// Not (yet) known to the server: the send may still be in progress.
+    case notFound
+    case unknown(reason: String)
+    case stopRun(code: String, message: String)
+}

@@ -1,0 +1,70 @@
+/// Speaks sendredpack and gethbinfo for one merchant over one HTTPS transport.
+public final class RedpackClient: Sendable {
+    public let merchant: Merchant
+    private let signer: Signer
+    private let transport: HTTPTransport
+
+    public init(merchant: Merchant, transport: TransportConfiguration) {
+        self.merchant = merchant
+        self.signer = Signer(key: merchant.apiKey)
+        self.transport = HTTPTransport(configuration: transport)
+    }
+
+    /// One attempt at paying `request`. Never throws: every way an exchange can end is
+    /// an outcome the run must record.
+    public func send(_ request: RedpackRequest) async -> SendResult {
+        let started = ContinuousClock.now
+        let body: [UInt8]
+        do {
+            body = try signedBody(request.fields(for: merchant))
+        } catch {
+            return SendResult(
+                outcome: .stopRun(code: "INVALID_REQUEST", message: error.description),
+                errCode: nil, errCodeDescription: nil, latency: .zero)
+        }
+        let exchange = await exchange(path: "/mmpaymkttransfers/sendredpack", body: body)
+        let classified = AnswerPolicy.classifySend(exchange, request: request, signer: signer)
+        return SendResult(
+            outcome: classified.outcome, errCode: classified.errCode,
+            errCodeDescription: classified.errCodeDescription, latency: ContinuousClock.now - started)
+    }
+
+    /// What the server knows about a bill number: how a lingering unknown is settled.
+    public func query(_ billNumber: BillNumber) async -> QueryOutcome {
+        let fields: [(name: String, value: String)] = [
+            ("mch_billno", billNumber.rawValue),
+            ("mch_id", merchant.mchID),
+            ("appid", merchant.wxappid),
+            ("bill_type", "MCHT"),
+        ]
+        let body: [UInt8]
+        do {
+            body = try signedBody(fields)
+        } catch {
+            return .stopRun(code: "INVALID_REQUEST", message: error.description)
+        }
+        return AnswerPolicy.classifyQuery(await exchange(path: "/mmpaymkttransfers/gethbinfo", body: body), signer: signer)
+    }
+
+    /// Waits for requests on the wire, then closes the connections.
+    public func shutdown() {
+        transport.shutdown()
+    }
+
+    private func signedBody(_ fields: [(name: String, value: String)]) throws(XMLMessageError) -> [UInt8] {
+        var fields = fields
+        fields.append(("nonce_str", SecureRandom.alphanumeric(32)))
+        let sign = signer.sign(Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        fields.append(("sign", sign))
+        return try XMLMessage.encode(fields)
+    }
+
+    private func exchange(path: String, body: [UInt8]) async -> Result<HTTPResponse, TransportError> {
+        let base = merchant.endpoint.hasSuffix("/") ? String(merchant.endpoint.dropLast()) : merchant.endpoint
+        do {
+            return .success(try await transport.post(base + path, body: body))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// What one sendredpack exchange means for the item, per the policy table. Only `sent`
+/// and `failed` are final; every other case keeps the item's bill number for a later try.
+public enum SendOutcome: Sendable, Equatable {
+    case sent(sendListID: String)
+    /// The money may or may not have moved: retry with the same bill number.
+    case unknown(reason: String)
+    case throttled(code: String)
+    case quietWindow
+    /// Stop the whole run; nothing about the item changes.
+    case stopRun(code: String, message: String)
+    case failed(code: String, message: String)
+
+    public var isFinal: Bool {
+        switch self {
+        case .sent, .failed: return true
+        case .unknown, .throttled, .quietWindow, .stopRun: return false
+        }
+    }
+}
+
+/// One exchange as the ledger's audit trail wants it: the outcome plus the raw codes.
+public struct SendResult: Sendable, Equatable {
+    public var outcome: SendOutcome
+    public var errCode: String?
+    public var errCodeDescription: String?
+    public var latency: Duration
+}

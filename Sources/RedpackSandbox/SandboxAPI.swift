@@ -1,0 +1,311 @@
+import Foundation
+import PayoutKit
+import Synchronization
+
+/// What the HTTP layer does with a request: answer (after a delay), or close without a word.
+struct SandboxReply {
+    var body: [UInt8]?
+    var delay: Duration
+}
+
+/// The sendredpack and gethbinfo semantics: checks, re-entry, payments and injected faults.
+/// Transport-free, so the HTTP layer stays thin.
+final class SandboxAPI: Sendable {
+    private struct State {
+        var record = SandboxRecord()
+        var random: SandboxRandom
+        var recentRequests: [Date] = []
+        var nextListID = 1
+        var balance: Int?
+    }
+
+    let configuration: SandboxConfiguration
+    private let signer: Signer
+    private let state: Mutex<State>
+    private let journal: Mutex<FileHandle?>
+
+    init(configuration: SandboxConfiguration) throws {
+        self.configuration = configuration
+        signer = Signer(key: APIKey(configuration.apiKey))
+        state = Mutex(State(random: SandboxRandom(seed: configuration.seed), balance: configuration.balance))
+        var handle: FileHandle?
+        if let journal = configuration.journal {
+            if !FileManager.default.fileExists(atPath: journal.path),
+               !FileManager.default.createFile(atPath: journal.path, contents: nil) {
+                throw SandboxError(message: "cannot create the journal \(journal.path)")
+            }
+            handle = try FileHandle(forWritingTo: journal)
+            handle?.seekToEndOfFile()
+        }
+        self.journal = Mutex(handle)
+    }
+
+    var record: SandboxRecord {
+        state.withLock { $0.record }
+    }
+
+    func raiseBalance(to fen: Int?) {
+        state.withLock { $0.balance = fen }
+    }
+
+    func handle(path: String, body: [UInt8]) -> SandboxReply {
+        let delay = state.withLock { state in
+            let jitter = configuration.latencyJitter.milliseconds
+            let offset = jitter > 0 ? Int.random(in: -jitter...jitter, using: &state.random) : 0
+            return Duration.milliseconds(max(0, configuration.latency.milliseconds + offset))
+        }
+        switch path {
+        case "/mmpaymkttransfers/sendredpack":
+            let (answer, lost) = sendRedpack(body)
+            return SandboxReply(body: lost ? nil : answer, delay: delay)
+        case "/mmpaymkttransfers/gethbinfo":
+            return SandboxReply(body: queryRedpack(body), delay: delay)
+        default:
+            return SandboxReply(body: Self.encode(Self.returnFail("接口不存在")), delay: delay)
+        }
+    }
+
+    // MARK: sendredpack
+
+    private static let sendFields: [(name: String, limit: Int, required: Bool)] = [
+        ("nonce_str", 32, true), ("sign", 64, true), ("mch_billno", 28, true), ("mch_id", 32, true),
+        ("wxappid", 32, true), ("send_name", 32, true), ("re_openid", 32, true), ("total_amount", 10, true),
+        ("total_num", 10, true), ("wishing", 128, true), ("client_ip", 15, true), ("act_name", 32, true),
+        ("remark", 256, true), ("nick_name", 32, false), ("sub_mch_id", 32, false), ("min_value", 10, false),
+        ("max_value", 10, false), ("scene_id", 32, false), ("risk_info", 128, false), ("logo_imgurl", 128, false),
+        ("share_content", 256, false), ("share_url", 128, false), ("share_imgurl", 128, false),
+    ]
+
+    private static let businessFields = ["mch_billno", "mch_id", "wxappid", "send_name", "re_openid", "total_amount",
+                                         "total_num", "wishing", "client_ip", "act_name", "remark", "nick_name",
+                                         "scene_id", "min_value", "max_value"]
+
+    private func sendRedpack(_ body: [UInt8]) -> (answer: [UInt8], lost: Bool) {
+        let fields: [String: String]
+        switch authenticated(body, appIDField: "wxappid") {
+        case .failure(let answer):
+            journal(api: "sendredpack", fields: [:], outcome: answer.outcome, paid: false)
+            return (Self.encode(answer.fields), false)
+        case .success(let value):
+            fields = value
+        }
+        let billNumber = fields["mch_billno"] ?? ""
+        let now = configuration.now()
+        let decision: (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) = state.withLock { state in
+            state.record.requests += 1
+            state.record.requestsByBillNumber[billNumber, default: 0] += 1
+            let result = decide(fields, now: now, state: &state)
+            state.record.outcomes[result.outcome, default: 0] += 1
+            return result
+        }
+        journal(api: "sendredpack", fields: fields, outcome: decision.outcome, paid: decision.paid)
+        return (Self.encode(decision.fields), decision.lost)
+    }
+
+    private func decide(_ fields: [String: String], now: Date, state: inout State) -> (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) {
+        func fail(_ code: String, _ description: String) -> (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) {
+            (Self.resultFail(code, description, echo: fields), code, false, false)
+        }
+        if let quiet = configuration.quietHours, quiet.contains(now) {
+            return fail("TIME_LIMITED", "企业红包的发送时间受限")
+        }
+        if let perMinute = configuration.perMinute {
+            let windowStart = now.addingTimeInterval(-60)
+            state.recentRequests.removeAll { $0 <= windowStart }
+            state.recentRequests.append(now)
+            if state.recentRequests.count > perMinute {
+                return fail("SECOND_OVER_LIMITED", "企业红包的按分钟发放受限")
+            }
+        }
+        if let problem = validate(fields) {
+            return fail(problem.code, problem.description)
+        }
+        if state.random.chance(configuration.systemErrorProbability) {
+            return fail("SYSTEMERROR", "系统繁忙,请再试。")
+        }
+        let billNumber = fields["mch_billno"]!
+        let amount = Int(fields["total_amount"]!)!
+        let fingerprint = fields.filter { Self.businessFields.contains($0.key) }
+        let lost = state.random.chance(configuration.lostProbability)
+        if let payment = state.record.payments[billNumber] {
+            guard payment.fingerprint == fingerprint else {
+                let changed = Self.businessFields.filter { payment.fingerprint[$0] != fingerprint[$0] }
+                return fail("FATAL_ERROR", "该订单号已存在,参数与原单不一致: \(changed.joined(separator: ","))")
+            }
+            return (Self.success(fields, sendListID: payment.sendListID), lost ? "LOST" : "REENTRY", false, lost)
+        }
+        if let balance = state.balance, state.record.paidTotal + amount > balance {
+            return fail("NOTENOUGH", "帐号余额不足,请到商户平台充值后再重试")
+        }
+        let sendListID = "1000041701" + BeijingTime.dateStamp(now) + String(format: "%014d", state.nextListID)
+        state.nextListID += 1
+        state.record.payments[billNumber] = SandboxPayment(
+            billNumber: billNumber, openid: fields["re_openid"]!, amount: amount, sendListID: sendListID,
+            paidAt: now, fingerprint: fingerprint)
+        state.record.paidTotal += amount
+        return (Self.success(fields, sendListID: sendListID), lost ? "LOST" : "SUCCESS", true, lost)
+    }
+
+    private struct Problem {
+        var code: String
+        var description: String
+    }
+
+    /// The checks the real API makes before paying, each answered as it answers them.
+    private func validate(_ fields: [String: String]) -> Problem? {
+        for (name, limit, required) in Self.sendFields {
+            guard let value = fields[name], !value.isEmpty else {
+                if required { return Problem(code: "PARAM_ERROR", description: "参数错误:\(name)字段必填") }
+                continue
+            }
+            if value.count > limit {
+                return Problem(code: "PARAM_ERROR", description: "参数错误:\(name)长度不能超过\(limit)个字符")
+            }
+        }
+        guard let amount = Int(fields["total_amount"]!), amount > 0 else {
+            return Problem(code: "PARAM_ERROR", description: "参数错误:total_amount必须为正整数")
+        }
+        guard fields["total_num"] == "1" else {
+            return Problem(code: "PARAM_ERROR", description: "参数错误:total_num必须为1")
+        }
+        for name in ["min_value", "max_value"] where fields[name] != nil && fields[name] != fields["total_amount"] {
+            return Problem(code: "PARAM_ERROR", description: "参数错误:\(name)必须等于total_amount")
+        }
+        let billNumber = fields["mch_billno"]!
+        guard BillNumber.isWellFormed(billNumber), billNumber.hasPrefix(configuration.mchID),
+              billNumber.count == configuration.mchID.count + 18 else {
+            return Problem(code: "PARAM_ERROR", description: "参数错误:mch_billno格式错误,应为mch_id+yyyymmdd+10位数字")
+        }
+        if let scene = fields["scene_id"], !(1...8).map({ "PRODUCT_\($0)" }).contains(scene) {
+            return Problem(code: "PARAM_ERROR", description: "参数错误:scene_id取值错误")
+        }
+        let openid = fields["re_openid"]!
+        guard (6...32).contains(openid.count),
+              openid.utf8.allSatisfy({ $0.isASCIIAlphanumericByte || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+            return Problem(code: "OPENID_ERROR", description: "openid字段不正确")
+        }
+        guard (configuration.minimumAmount...configuration.maximumAmount).contains(amount) else {
+            return Problem(code: "MONEY_LIMIT", description: "每个红包金额必须在\(configuration.minimumAmount)分到\(configuration.maximumAmount)分之间")
+        }
+        return nil
+    }
+
+    // MARK: gethbinfo
+
+    private func queryRedpack(_ body: [UInt8]) -> [UInt8] {
+        let fields: [String: String]
+        switch authenticated(body, appIDField: "appid") {
+        case .failure(let answer): return Self.encode(answer.fields)
+        case .success(let value): fields = value
+        }
+        let billNumber = fields["mch_billno"] ?? ""
+        guard fields["bill_type"] == "MCHT", !billNumber.isEmpty else {
+            return Self.encode(Self.resultFail("PARAM_ERROR", "参数错误:bill_type必须为MCHT", echo: [:]))
+        }
+        guard let payment = state.withLock({ $0.record.payments[billNumber] }) else {
+            return Self.encode(Self.resultFail("NOT_FOUND", "指定单号数据不存在", echo: [:]))
+        }
+        let time = Self.beijingTimestamp(payment.paidAt)
+        let info = XMLNode(name: "hbinfo", children: [
+            XMLNode(name: "openid", text: payment.openid),
+            XMLNode(name: "amount", text: String(payment.amount)),
+            XMLNode(name: "rcv_time", text: time),
+        ])
+        let flat: [(String, String)] = [
+            ("return_code", "SUCCESS"), ("return_msg", "OK"), ("result_code", "SUCCESS"),
+            ("mch_billno", billNumber), ("mch_id", configuration.mchID), ("detail_id", payment.sendListID),
+            ("status", "SENT"), ("send_type", "API"), ("hb_type", "NORMAL"), ("total_num", "1"),
+            ("total_amount", String(payment.amount)), ("send_time", time),
+            ("wishing", payment.fingerprint["wishing"] ?? ""), ("remark", payment.fingerprint["remark"] ?? ""),
+            ("act_name", payment.fingerprint["act_name"] ?? ""),
+        ]
+        var root = XMLNode(name: "xml", children: flat.map { XMLNode(name: $0.0, text: $0.1) })
+        root.children.append(XMLNode(name: "hblist", children: [info]))
+        return (try? XMLMessage.encode(root)) ?? []
+    }
+
+    // MARK: answers
+
+    private struct Refusal: Error {
+        var fields: [(String, String)]
+        var outcome: String
+    }
+
+    /// Parses, checks the signature, the merchant and the app id, as the real API does first.
+    private func authenticated(_ body: [UInt8], appIDField: String) -> Result<[String: String], Refusal> {
+        guard let root = try? XMLMessage.decode(body) else {
+            return .failure(Refusal(fields: Self.returnFail("XML格式错误"), outcome: "XML_ERROR"))
+        }
+        let fields = root.fields
+        guard signer.verify(fields) else {
+            return .failure(Refusal(fields: Self.returnFail("签名失败"), outcome: "SIGN_ERROR"))
+        }
+        guard fields["mch_id"] == configuration.mchID else {
+            return .failure(Refusal(fields: Self.resultFail("NOAUTH", "商户号无此接口权限", echo: fields), outcome: "NOAUTH"))
+        }
+        guard fields[appIDField] == configuration.wxappid else {
+            return .failure(Refusal(fields: Self.resultFail("ILLEGAL_APPID", "非法appid,请确认是否为公众号的appid", echo: fields), outcome: "ILLEGAL_APPID"))
+        }
+        return .success(fields)
+    }
+
+    private static func returnFail(_ message: String) -> [(String, String)] {
+        [("return_code", "FAIL"), ("return_msg", message)]
+    }
+
+    private static func resultFail(_ code: String, _ description: String, echo fields: [String: String]) -> [(String, String)] {
+        var answer: [(String, String)] = [
+            ("return_code", "SUCCESS"), ("return_msg", description), ("result_code", "FAIL"),
+            ("err_code", code), ("err_code_des", description),
+        ]
+        for name in ["mch_billno", "mch_id", "wxappid", "re_openid", "total_amount"] {
+            if let value = fields[name] { answer.append((name, value)) }
+        }
+        return answer
+    }
+
+    private static func success(_ fields: [String: String], sendListID: String) -> [(String, String)] {
+        [
+            ("return_code", "SUCCESS"), ("return_msg", "发放成功"), ("result_code", "SUCCESS"),
+            ("err_code", "SUCCESS"), ("err_code_des", "发放成功"),
+            ("mch_billno", fields["mch_billno"]!), ("mch_id", fields["mch_id"]!), ("wxappid", fields["wxappid"]!),
+            ("re_openid", fields["re_openid"]!), ("total_amount", fields["total_amount"]!),
+            ("send_listid", sendListID),
+        ]
+    }
+
+    private static func encode(_ fields: [(String, String)]) -> [UInt8] {
+        (try? XMLMessage.encode(fields.map { (name: $0.0, value: $0.1) })) ?? []
+    }
+
+    private static func beijingTimestamp(_ date: Date) -> String {
+        let c = BeijingTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    private func journal(api: String, fields: [String: String], outcome: String, paid: Bool) {
+        journal.withLock { handle in
+            guard let handle else { return }
+            let entry = JournalEntry(
+                time: BeijingTime.iso8601(configuration.now()), api: api, billno: fields["mch_billno"] ?? "",
+                openid: fields["re_openid"] ?? "", amount: fields["total_amount"].flatMap { Int($0) },
+                outcome: outcome, paid: paid)
+            guard var line = try? JSONEncoder().encode(entry) else { return }
+            line.append(0x0A)
+            handle.write(line)
+        }
+    }
+}
+
+extension UInt8 {
+    var isASCIIAlphanumericByte: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import PayoutKit
+import RedpackSandbox
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run the bundled WeChat Pay red packet simulator on loopback."
+    )
+
+    @Option(help: "Port to listen on; 0 takes a free one.") var port = 0
+    @Option(help: "Folder for ca.pem, client_cert.pem, client_key.pem and client.p12.") var dir = "sandbox"
+    @Option(name: .customLong("mch-id"), help: "Merchant id the sandbox serves.") var mchID = "10000098"
+    @Option(help: "App id the sandbox serves.") var wxappid = "wx8888888888888888"
+    @Option(name: .customLong("api-key"), help: "API key; a random one when omitted.") var apiKey: String?
+    @Option(help: "Delay every answer: MS or MS:JITTER.") var latency: String?
+    @Option(help: "Probability of answering SYSTEMERROR without paying.") var systemerror = 0.0
+    @Option(help: "Probability of paying, then closing the connection unanswered.") var lost = 0.0
+    @Option(help: "Answer NOTENOUGH once paying would exceed this many fen.") var balance: Int?
+    @Option(name: .customLong("per-minute"), help: "Answer SECOND_OVER_LIMITED past N requests in any 60 s.") var perMinute: Int?
+    @Option(name: .customLong("quiet-hours"), help: "Answer TIME_LIMITED inside HH:MM-HH:MM Beijing time, or off.") var quietHours = "off"
+    @Option(help: "Write one JSON line per request to this file.") var journal: String?
+    @Option(help: "Seed for fault injection, to replay a run.") var seed: UInt64?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        for (name, probability) in [("--systemerror", systemerror), ("--lost", lost)] where !(0...1).contains(probability) {
+            throw ValidationError("\(name) must be a probability between 0 and 1")
+        }
+        if let latency, Self.parseLatency(latency) == nil {
+            throw ValidationError("--latency must be MS or MS:JITTER in whole milliseconds, got '\(latency)'")
+        }
+        if quietHours != "off", QuietHours(parsing: quietHours) == nil {
+            throw ValidationError("--quiet-hours must be HH:MM-HH:MM or off, got '\(quietHours)'")
+        }
+    }
+
+    func run() async throws {
+        var configuration = SandboxConfiguration(directory: URL(fileURLWithPath: dir))
+        configuration.port = port
+        configuration.mchID = mchID
+        configuration.wxappid = wxappid
+        if let apiKey { configuration.apiKey = apiKey }
+        if let latency, let (base, jitter) = Self.parseLatency(latency) {
+            configuration.latency = .milliseconds(base)
+            configuration.latencyJitter = .milliseconds(jitter)
+        }
+        configuration.systemErrorProbability = systemerror
+        configuration.lostProbability = lost
+        configuration.balance = balance
+        configuration.perMinute = perMinute
+        configuration.quietHours = quietHours == "off" ? nil : QuietHours(parsing: quietHours)
+        configuration.journal = journal.map { URL(fileURLWithPath: $0) }
+        if let seed { configuration.seed = seed }
+
+        let sandbox = try await RedpackSandbox.start(configuration)
+        FileHandle.standardOutput.write(Data((sandbox.listeningLine + "\n").utf8))
+        await TerminationSignal.wait()
+        await sandbox.shutdown()
+    }
+
+    static func parseLatency(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        switch parts.count {
+        case 1: return parts[0].flatMap { $0 >= 0 ? ($0, 0) : nil }
+        case 2:
+            guard let base = parts[0], let jitter = parts[1], base >= 0, jitter >= 0 else { return nil }
+            return (base, jitter)
+        default: return nil
+        }
+    }
+}

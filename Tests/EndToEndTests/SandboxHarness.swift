@@ -1,0 +1,80 @@
+import Foundation
+import PayoutKit
+import RedpackSandbox
+
+/// Starts a sandbox in a fresh folder for one test and always shuts it down.
+func withSandbox<T>(
+    _ configure: (inout SandboxConfiguration) -> Void = { _ in },
+    _ body: (RedpackSandbox) async throws -> T
+) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("payout-e2e-\(UUID().uuidString)")
+    var configuration = SandboxConfiguration(directory: directory)
+    configuration.seed = 42
+    configure(&configuration)
+    let sandbox = try await RedpackSandbox.start(configuration)
+    do {
+        let result = try await body(sandbox)
+        await sandbox.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+        return result
+    } catch {
+        await sandbox.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+        throw error
+    }
+}
+
+enum IdentityForm {
+    case pem
+    case pkcs12
+}
+
+extension RedpackSandbox {
+    func merchant(apiKey: String? = nil) -> Merchant {
+        Merchant(
+            mchID: configuration.mchID, wxappid: configuration.wxappid, clientIP: "192.168.0.1",
+            apiKey: APIKey(apiKey ?? configuration.apiKey), endpoint: endpoint)
+    }
+
+    func identity(_ form: IdentityForm = .pem) throws -> ClientIdentity {
+        switch form {
+        case .pem:
+            return try ClientIdentity(certificate: clientCertificateFile.path, key: clientKeyFile.path, password: configuration.mchID)
+        case .pkcs12:
+            return try ClientIdentity(certificate: clientPKCS12File.path, key: nil, password: configuration.mchID)
+        }
+    }
+
+    func client(_ form: IdentityForm = .pem, apiKey: String? = nil, totalTimeout: Duration = .seconds(10)) throws -> RedpackClient {
+        RedpackClient(
+            merchant: merchant(apiKey: apiKey),
+            transport: TransportConfiguration(identity: try identity(form), caFile: caFile.path, totalTimeout: totalTimeout))
+    }
+}
+
+/// Bill numbers that never collide within a test process.
+enum TestBills {
+    private static let counter = Counter()
+
+    static func next(mchID: String = "10000098") -> BillNumber {
+        BillNumber(mchID: mchID, dateStamp: BeijingTime.dateStamp(Date()), sequence: counter.next())
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = Int.random(in: 0..<1_000_000) * 1000
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+func redpack(_ billNumber: BillNumber = TestBills.next(), openid: String = "oxTWIuGaIt6gTKsQRLau2M0yL16E", amount: Int = 1000) -> RedpackRequest {
+    RedpackRequest(
+        billNumber: billNumber, openid: openid, amount: Amount(fen: amount), sendName: "天虹百货",
+        wishing: "感谢您参加猜灯谜活动,祝您元宵节快乐!", actName: "猜灯谜抢红包活动", remark: "猜越多得越多,快来抢!")
+}
