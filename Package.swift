@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PayoutKitTests",
-            dependencies: ["PayoutKit"]
+            dependencies: ["PayoutKit", "CCurl"]
         ),
         .testTarget(
             name: "EndToEndTests",

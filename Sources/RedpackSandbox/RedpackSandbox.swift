@@ -34,6 +34,7 @@ public final class RedpackSandbox: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    api.noteConnection()
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
@@ -80,6 +81,11 @@ public final class RedpackSandbox: Sendable {
     /// Tops the account up (or empties it) while running; nil is unlimited.
     public func setBalance(_ fen: Int?) {
         api.raiseBalance(to: fen)
+    }
+
+    /// Changes the injected faults while running, so a test can fail a request, then let its retry through.
+    public func setFaults(systemError: Double = 0, lost: Double = 0) {
+        api.setFaults(systemError: systemError, lost: lost)
     }
 
     public func shutdown() async {

@@ -17,6 +17,8 @@ final class SandboxAPI: Sendable {
         var recentRequests: [Date] = []
         var nextListID = 1
         var balance: Int?
+        var systemErrorProbability: Double
+        var lostProbability: Double
     }
 
     let configuration: SandboxConfiguration
@@ -27,7 +29,9 @@ final class SandboxAPI: Sendable {
     init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
         signer = Signer(key: APIKey(configuration.apiKey))
-        state = Mutex(State(random: SandboxRandom(seed: configuration.seed), balance: configuration.balance))
+        state = Mutex(State(
+            random: SandboxRandom(seed: configuration.seed), balance: configuration.balance,
+            systemErrorProbability: configuration.systemErrorProbability, lostProbability: configuration.lostProbability))
         var handle: FileHandle?
         if let journal = configuration.journal {
             if !FileManager.default.fileExists(atPath: journal.path),
@@ -46,6 +50,17 @@ final class SandboxAPI: Sendable {
 
     func raiseBalance(to fen: Int?) {
         state.withLock { $0.balance = fen }
+    }
+
+    func setFaults(systemError: Double, lost: Double) {
+        state.withLock { state in
+            state.systemErrorProbability = systemError
+            state.lostProbability = lost
+        }
+    }
+
+    func noteConnection() {
+        state.withLock { $0.record.connections += 1 }
     }
 
     func handle(path: String, body: [UInt8]) -> SandboxReply {
@@ -120,13 +135,13 @@ final class SandboxAPI: Sendable {
         if let problem = validate(fields) {
             return fail(problem.code, problem.description)
         }
-        if state.random.chance(configuration.systemErrorProbability) {
+        if state.random.chance(state.systemErrorProbability) {
             return fail("SYSTEMERROR", "系统繁忙,请再试。")
         }
         let billNumber = fields["mch_billno"]!
         let amount = Int(fields["total_amount"]!)!
         let fingerprint = fields.filter { Self.businessFields.contains($0.key) }
-        let lost = state.random.chance(configuration.lostProbability)
+        let lost = state.random.chance(state.lostProbability)
         if let payment = state.record.payments[billNumber] {
             guard payment.fingerprint == fingerprint else {
                 let changed = Self.businessFields.filter { payment.fingerprint[$0] != fingerprint[$0] }

@@ -20,6 +20,8 @@ public struct SandboxRecord: Sendable {
     /// Outcomes by name (SUCCESS, REENTRY, SYSTEMERROR, LOST, NOTENOUGH…), counted.
     public var outcomes: [String: Int] = [:]
     public var paidTotal = 0
+    /// TLS connections accepted: shows whether clients reuse them.
+    public var connections = 0
 }
 
 /// One line of `--journal`.

@@ -11,14 +11,144 @@ import Testing
             defer { client.shutdown() }
             let request = redpack()
             let result = await client.send(request)
-            guard case .sent(let listID) = result.outcome else {
-                Issue.record("expected sent, got \(result.outcome)")
+            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
+            #expect(result.outcome == .sent(sendListID: payment.sendListID))
+            #expect(payment.amount == 1000)
+            #expect(payment.openid == request.openid)
+            #expect(sandbox.record.paidTotal == 1000)
+        }
+    }
+
+    @Test func systemErrorThenRetryWithTheSameBillNumberPaysOnce() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            let request = redpack()
+            sandbox.setFaults(systemError: 1)
+            let first = await client.send(request)
+            #expect(first.outcome == .unknown(reason: "SYSTEMERROR: 系统繁忙,请再试。"))
+            #expect(first.errCode == "SYSTEMERROR")
+            #expect(sandbox.record.payments.isEmpty)
+            sandbox.setFaults()
+            let second = await client.send(request)
+            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
+            #expect(second.outcome == .sent(sendListID: payment.sendListID))
+            #expect(sandbox.record.payments.count == 1)
+            #expect(sandbox.record.requestsByBillNumber[request.billNumber.rawValue] == 2)
+        }
+    }
+
+    @Test func lostAnswerThenRetryReturnsTheOriginalPayment() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            let request = redpack()
+            sandbox.setFaults(lost: 1)
+            let first = await client.send(request)
+            guard case .unknown = first.outcome else {
+                Issue.record("a lost answer must be unknown, got \(first.outcome)")
                 return
             }
-            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
-            #expect(payment.sendListID == listID)
-            #expect(payment.amount == 1000)
+            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue], "the sandbox paid before hanging up")
+            sandbox.setFaults()
+            let retry = await client.send(request)
+            #expect(retry.outcome == .sent(sendListID: payment.sendListID))
+            #expect(sandbox.record.payments.count == 1)
+            #expect(sandbox.record.paidTotal == request.amount.fen)
+            #expect(sandbox.record.outcomes["REENTRY"] == 1)
+        }
+    }
+
+    @Test func sameBillNumberWithAnotherAmountIsFatal() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            let original = redpack(amount: 1000)
+            guard case .sent = await client.send(original).outcome else {
+                Issue.record("the first send must pay")
+                return
+            }
+            let changed = redpack(original.billNumber, amount: 2000)
+            let result = await client.send(changed)
+            #expect(result.outcome == .failed(code: "FATAL_ERROR", message: "该订单号已存在,参数与原单不一致: total_amount"))
             #expect(sandbox.record.paidTotal == 1000)
+        }
+    }
+
+    @Test func wrongAPIKeyStopsTheRun() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client(apiKey: String(repeating: "0", count: 32))
+            defer { client.shutdown() }
+            #expect(await client.send(redpack()).outcome == .stopRun(code: "FAIL", message: "签名失败"))
+            #expect(sandbox.record.payments.isEmpty)
+        }
+    }
+
+    @Test func badFieldsAreRefusedNamingTheField() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            var request = redpack()
+            request.wishing = String(repeating: "祝", count: 129)
+            #expect(await client.send(request).outcome == .failed(code: "PARAM_ERROR", message: "参数错误:wishing长度不能超过128个字符"))
+            #expect(await client.send(redpack(amount: 99)).outcome
+                == .failed(code: "MONEY_LIMIT", message: "每个红包金额必须在100分到20000分之间"))
+            #expect(await client.send(redpack(openid: "bad openid!")).outcome == .failed(code: "OPENID_ERROR", message: "openid字段不正确"))
+            #expect(sandbox.record.payments.isEmpty)
+        }
+    }
+
+    @Test func notEnoughMoneyStopsTheRun() async throws {
+        try await withSandbox({ $0.balance = 1500 }) { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            guard case .sent = await client.send(redpack(amount: 1000)).outcome else {
+                Issue.record("the first packet fits the balance")
+                return
+            }
+            guard case .stopRun(code: "NOTENOUGH", _) = await client.send(redpack(amount: 1000)).outcome else {
+                Issue.record("the second packet must be refused with NOTENOUGH")
+                return
+            }
+            #expect(sandbox.record.paidTotal == 1000)
+        }
+    }
+
+    @Test func gethbinfoSettlesABillNumber() async throws {
+        try await withSandbox { sandbox in
+            let client = try sandbox.client()
+            defer { client.shutdown() }
+            let request = redpack()
+            _ = await client.send(request)
+            guard case .found(let record) = await client.query(request.billNumber) else {
+                Issue.record("a paid bill number must be found")
+                return
+            }
+            #expect(record.status == .sent)
+            #expect(record.openid == request.openid)
+            #expect(record.amount == request.amount)
+            #expect(await client.query(TestBills.next()) == .notFound)
+        }
+    }
+
+    @Test func fiftyConcurrentSendsSucceedOverReusedConnections() async throws {
+        try await withSandbox({ $0.latency = .milliseconds(20) }) { sandbox in
+            let client = RedpackClient(
+                merchant: sandbox.merchant(),
+                transport: TransportConfiguration(identity: try sandbox.identity(), caFile: sandbox.caFile.path, maximumConnections: 16))
+            defer { client.shutdown() }
+            for _ in 0..<2 {
+                let outcomes = await withTaskGroup(of: SendOutcome.self) { group in
+                    for _ in 0..<50 {
+                        group.addTask { await client.send(redpack()).outcome }
+                    }
+                    return await group.reduce(into: [SendOutcome]()) { $0.append($1) }
+                }
+                #expect(outcomes.count == 50)
+                #expect(outcomes.allSatisfy { if case .sent = $0 { true } else { false } })
+            }
+            #expect(sandbox.record.payments.count == 100)
+            #expect(sandbox.record.connections <= 16, "connections are pooled and reused, not one per request")
         }
     }
 }

@@ -282,8 +282,10 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     /// Which curl failures can have let the server act on the request. Under TLS 1.3 a
-    /// refused client certificate arrives as an alert after the handshake, so a receive
-    /// error that carries a certificate alert is a TLS refusal too.
+    /// refused client certificate arrives as an alert after the handshake ("unknown ca",
+    /// "certificate required"…), so a receive error that carries a TLS alert is a refusal
+    /// too. Calling it a refusal is safe either way: it stops the run and the item keeps
+    /// its bill number.
     static func kind(of code: CURLcode, detail: String) -> TransportError.Kind {
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_COULDNT_RESOLVE_PROXY,
@@ -293,8 +295,7 @@ final class CurlLoop: @unchecked Sendable {
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tlsRefused
         default:
-            let lowered = detail.lowercased()
-            return lowered.contains("alert") && lowered.contains("certificate") ? .tlsRefused : .outcomeUnknown
+            return detail.lowercased().contains(" alert ") ? .tlsRefused : .outcomeUnknown
         }
     }
 }
