@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "PayoutKit",
-            dependencies: ["CCurl", "CXML2", "COpenSSL", "CSQLite"]
+            dependencies: ["CCurl", "CXML2", "COpenSSL", "CSQLite", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "RedpackSandbox",

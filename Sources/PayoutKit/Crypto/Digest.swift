@@ -29,3 +29,35 @@ enum Digest {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+/// Incremental SHA-256, for fingerprinting a recipients file while it streams past.
+final class SHA256Hasher {
+    private let context: OpaquePointer
+
+    init() {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            fatalError("EVP SHA-256 unavailable")
+        }
+        self.context = context
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+    }
+
+    /// Lower-case hex of the digest so far.
+    func hexDigest() -> String {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        guard let copy = EVP_MD_CTX_new() else { fatalError("out of memory") }
+        defer { EVP_MD_CTX_free(copy) }
+        EVP_MD_CTX_copy_ex(copy, context)
+        EVP_DigestFinal_ex(copy, &output, &length)
+        return Digest.upperHex(Array(output.prefix(Int(length)))).lowercased()
+    }
+}

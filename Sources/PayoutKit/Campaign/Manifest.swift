@@ -1,0 +1,67 @@
+import Foundation
+
+/// A campaign as marketing staff describe it in YAML: the texts every red packet carries,
+/// where the recipients are, which merchant pays, and the limits of the run.
+public struct Manifest: Sendable, Equatable {
+    /// The manifest's path as the operator gave it, for messages.
+    public var path: String
+    public var campaign: String
+    public var actName: String
+    public var wishing: String
+    public var remark: String
+    public var sendName: String
+    public var nickName: String
+    public var sceneID: String?
+    /// The recipients file, resolved against the manifest's folder.
+    public var recipients: String
+    public var budget: Amount?
+    public var allowDuplicates: Bool
+    public var merchant: MerchantSettings
+    public var limits: Limits
+
+    /// The fields that, once imported, freeze with the recipients.
+    public var frozenTexts: [(name: String, value: String)] {
+        [("act_name", actName), ("wishing", wishing), ("remark", remark), ("send_name", sendName),
+         ("nick_name", nickName), ("scene_id", sceneID ?? "")]
+    }
+}
+
+public struct MerchantSettings: Sendable, Equatable {
+    public enum Endpoint: Sendable, Equatable {
+        /// The bundled simulator, started for the run with its own certificates and key.
+        case sandbox
+        case url(String)
+    }
+
+    public var mchID: String
+    public var wxappid: String
+    public var clientIP: String
+    /// Where the API key comes from; nil only with the sandbox.
+    public var apiKey: SecretSource?
+    /// Resolved paths; nil only with the sandbox.
+    public var certificate: String?
+    public var key: String?
+    public var caFile: String?
+    public var endpoint: Endpoint
+}
+
+public struct Limits: Sendable, Equatable {
+    public var perMinute = 1800
+    /// nil when `quiet_hours: off`.
+    public var quietHours: QuietHours? = .default
+    public var minimumAmount = Amount(fen: 100)
+    public var maximumAmount = Amount(fen: 20_000)
+}
+
+/// `env:NAME` or `file:PATH`: the manifest names where the API key is, never the key.
+public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
+    case environment(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .environment(let name): return "env:\(name)"
+        case .file(let path): return "file:\(path)"
+        }
+    }
+}

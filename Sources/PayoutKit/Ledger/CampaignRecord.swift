@@ -1,0 +1,47 @@
+/// A campaign as the ledger froze it at import.
+public struct CampaignRecord: Sendable, Equatable {
+    public var id: String
+    public var mchID: String
+    public var wxappid: String
+    public var texts: [String: String]
+    public var recipientsPath: String
+    public var recipientsFingerprint: String
+    public var extraColumns: [String]
+    public var itemCount: Int
+    public var total: Amount
+    public var itemIDs: ClosedRange<Int>
+    public var importedAt: String
+}
+
+/// Counts and amounts per state: what `status` shows and what `run` decides from.
+public struct CampaignStatus: Sendable, Equatable {
+    public struct Tally: Sendable, Equatable {
+        public var count = 0
+        public var amount = Amount.zero
+    }
+
+    public var campaign: String
+    public var byState: [ItemState: Tally]
+    public var billNumbersAssigned: Int
+
+    public var total: Tally {
+        byState.values.reduce(into: Tally()) { sum, tally in
+            sum.count += tally.count
+            sum.amount = sum.amount + tally.amount
+        }
+    }
+
+    public func tally(_ state: ItemState) -> Tally {
+        byState[state] ?? Tally()
+    }
+
+    public var isComplete: Bool {
+        tally(.pending).count + tally(.sending).count + tally(.retrying).count == 0
+    }
+}
+
+/// What `import` did.
+public enum ImportOutcome: Sendable, Equatable {
+    case imported(RecipientsSummary)
+    case alreadyImported
+}

@@ -1,0 +1,165 @@
+import CSQLite
+
+/// A failed SQLite call, with SQLite's own message.
+public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A value bound to or read from a statement.
+enum SQLValue: Equatable {
+    case integer(Int)
+    case real(Double)
+    case text(String)
+    case null
+}
+
+/// One SQLite connection. Not thread-safe on purpose: the `Ledger` actor owns it and runs
+/// every call on its own serial executor, away from Swift's cooperative pool.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    let path: String
+
+    init(path: String) throws(LedgerError) {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw LedgerError("cannot open ledger \(path): \(message)")
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_busy_timeout(handle, 5000)
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    func execute(_ sql: String) throws(LedgerError) {
+        var error: UnsafeMutablePointer<CChar>?
+        guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
+            let message = error.map { String(cString: $0) } ?? lastError
+            sqlite3_free(error)
+            throw LedgerError("ledger \(path): \(message)")
+        }
+    }
+
+    func prepare(_ sql: String) throws(LedgerError) -> Statement {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+              let statement else {
+            throw LedgerError("ledger \(path): \(lastError) in \(sql)")
+        }
+        return Statement(statement, connection: self)
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+}
+
+/// A prepared statement; reset and rebound for every use, so hot paths prepare once.
+final class Statement {
+    private let handle: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    init(_ handle: OpaquePointer, connection: SQLiteConnection) {
+        self.handle = handle
+        self.connection = connection
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    @discardableResult
+    func bind(_ values: [SQLValue]) -> Statement {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            bind(value, at: Int32(offset + 1))
+        }
+        return self
+    }
+
+    func bind(_ value: SQLValue, at index: Int32) {
+        switch value {
+        case .integer(let number): sqlite3_bind_int64(handle, index, sqlite3_int64(number))
+        case .real(let number): sqlite3_bind_double(handle, index, number)
+        case .null: sqlite3_bind_null(handle, index)
+        case .text(var text):
+            text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) {
+                    _ = csqlite_bind_text_transient(handle, index, $0.baseAddress, Int32($0.count))
+                }
+            }
+        }
+    }
+
+    /// Steps once: true while a row is available.
+    func step() throws(LedgerError) -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw LedgerError("ledger \(connection.path): \(connection.lastError)")
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ values: [SQLValue] = []) throws(LedgerError) {
+        bind(values)
+        while try step() {}
+    }
+
+    /// Every row, each read by `row`.
+    func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) -> T) throws(LedgerError) -> [T] {
+        bind(values)
+        var result: [T] = []
+        while try step() {
+            result.append(row(self))
+        }
+        return result
+    }
+
+    func int(_ column: Int32) -> Int {
+        Int(sqlite3_column_int64(handle, column))
+    }
+
+    func double(_ column: Int32) -> Double {
+        sqlite3_column_double(handle, column)
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+}

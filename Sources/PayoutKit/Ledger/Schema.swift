@@ -1,0 +1,76 @@
+/// The ledger's tables, versioned with `PRAGMA user_version`. Each migration moves one
+/// version forward and never edits an earlier one, so a ledger from any release opens.
+///
+/// A campaign's items are inserted in one transaction, so they hold one contiguous range of
+/// ids, in CSV order; the campaign row keeps that range and every per-campaign query is a
+/// rowid range scan — no secondary index slows the import of a million rows.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE campaigns (
+            id TEXT PRIMARY KEY,
+            mch_id TEXT NOT NULL,
+            wxappid TEXT NOT NULL,
+            act_name TEXT NOT NULL,
+            wishing TEXT NOT NULL,
+            remark TEXT NOT NULL,
+            send_name TEXT NOT NULL,
+            nick_name TEXT NOT NULL,
+            scene_id TEXT NOT NULL,
+            recipients_path TEXT NOT NULL,
+            recipients_sha256 TEXT NOT NULL,
+            recipients_encoding TEXT NOT NULL,
+            extra_columns TEXT NOT NULL,
+            item_count INTEGER NOT NULL,
+            first_item_id INTEGER NOT NULL,
+            last_item_id INTEGER NOT NULL,
+            total_amount INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            line INTEGER NOT NULL,
+            openid TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            extras TEXT,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'retrying')),
+            bill_number TEXT,
+            err_code TEXT,
+            err_code_des TEXT,
+            send_listid TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            first_sent_at TEXT,
+            last_attempt_at TEXT,
+            next_attempt_at REAL,
+            CHECK (state = 'pending' OR bill_number IS NOT NULL)
+        );
+        CREATE UNIQUE INDEX items_bill_number ON items(bill_number) WHERE bill_number IS NOT NULL;
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            bill_number TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            err_code TEXT,
+            err_code_des TEXT,
+            detail TEXT,
+            latency_ms INTEGER NOT NULL
+        );
+        CREATE INDEX attempts_item ON attempts(item_id);
+        CREATE TABLE bill_sequences (
+            day TEXT PRIMARY KEY,
+            last INTEGER NOT NULL
+        );
+        CREATE TRIGGER bill_number_is_forever BEFORE UPDATE OF bill_number ON items
+            WHEN OLD.bill_number IS NOT NULL AND NEW.bill_number IS NOT OLD.bill_number
+            BEGIN SELECT RAISE(ABORT, 'an item''s bill number never changes'); END;
+        CREATE TRIGGER final_is_forever BEFORE UPDATE OF state ON items
+            WHEN OLD.state IN ('sent', 'failed') AND NEW.state IS NOT OLD.state
+            BEGIN SELECT RAISE(ABORT, 'a final item never changes state'); END;
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+}
