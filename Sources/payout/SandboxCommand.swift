@@ -56,7 +56,10 @@ struct SandboxCommand: AsyncParsableCommand {
 
         let sandbox = try await RedpackSandbox.start(configuration)
         FileHandle.standardOutput.write(Data((sandbox.listeningLine + "\n").utf8))
-        await TerminationSignal.wait()
+        let stop = StopSignal()
+        let signals = SignalWatcher { stop.trip() }
+        await stop.wait()
+        signals.cancel()
         await sandbox.shutdown()
     }
 

@@ -26,6 +26,12 @@ public enum BeijingTime {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, millis)
     }
 
+    /// `HH:MM` on the Beijing clock, as the operator is told when a pause ends.
+    public static func clockTime(_ date: Date) -> String {
+        let seconds = secondsIntoDay(date)
+        return String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
+    }
+
     public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: offsetSeconds)!

@@ -1,0 +1,117 @@
+import Foundation
+
+/// The run's side of the ledger: finding work, committing bill numbers before requests,
+/// and recording every request's outcome.
+extension Ledger {
+    private static let itemColumns = "id, line, openid, amount, bill_number, state, attempts, next_attempt_at, err_code"
+
+    private static func workItem(_ row: Statement) -> WorkItem {
+        WorkItem(
+            id: row.int(0), line: row.int(1), openid: row.text(2) ?? "", amount: Amount(fen: row.int(3)),
+            billNumber: BillNumber(row.text(4) ?? "")!, state: ItemState(rawValue: row.text(5) ?? "") ?? .retrying,
+            attempts: row.int(6), nextAttemptAt: row.isNull(7) ? nil : Date(timeIntervalSince1970: row.double(7)),
+            lastErrCode: row.text(8))
+    }
+
+    /// Items a crash or an earlier run left with a bill number and no final outcome, and where
+    /// the never-tried items begin.
+    public func openWork(_ campaignID: String) throws -> OpenWork {
+        guard let campaign = try campaign(campaignID) else { throw LedgerError("campaign \(campaignID) is not in the ledger \(path)") }
+        let range: [SQLValue] = [.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)]
+        let carried = try db.prepare("""
+            SELECT \(Self.itemColumns) FROM items WHERE id BETWEEN ? AND ?
+              AND (state IN ('sending', 'retrying') OR (state = 'pending' AND bill_number IS NOT NULL))
+            ORDER BY id
+            """).rows(range, Self.workItem)
+        let first = try db.prepare("""
+            SELECT MIN(id) FROM items WHERE id BETWEEN ? AND ? AND state = 'pending' AND bill_number IS NULL
+            """).rows(range) { $0.isNull(0) ? nil : $0.int(0) }.first ?? nil
+        return OpenWork(carried: carried, pendingCursor: (first ?? campaign.itemIDs.upperBound + 1) - 1)
+    }
+
+    /// Gives the next never-tried items after `cursor` their bill numbers and marks them
+    /// `sending`, committed before any of them is sent. Numbers are mch_id + the Beijing date
+    /// + a per-day sequence kept in the ledger, so they stay unique across campaigns and runs.
+    public func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
+        guard let campaign = try campaign(campaignID) else { throw LedgerError("campaign \(campaignID) is not in the ledger \(path)") }
+        let db = try db
+        return try db.transaction { () throws -> [WorkItem] in
+            let candidates = try db.prepare("""
+                SELECT id, line, openid, amount, attempts FROM items
+                WHERE id > ? AND id <= ? AND state = 'pending' AND bill_number IS NULL ORDER BY id LIMIT ?
+                """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { row in
+                    (id: row.int(0), line: row.int(1), openid: row.text(2) ?? "", amount: row.int(3), attempts: row.int(4))
+                }
+            guard !candidates.isEmpty else { return [] }
+            let day = BeijingTime.dateStamp(now)
+            try db.prepare("INSERT INTO bill_sequences (day, last) VALUES (?, 0) ON CONFLICT (day) DO NOTHING").run([.text(day)])
+            let last = try db.prepare("UPDATE bill_sequences SET last = last + ? WHERE day = ? RETURNING last")
+                .rows([.integer(candidates.count), .text(day)]) { $0.int(0) }.first ?? 0
+            guard last < 10_000_000_000 else {
+                throw LedgerError("the 10-digit bill number sequence for \(day) is exhausted")
+            }
+            let assign = try db.prepare("UPDATE items SET bill_number = ?, state = 'sending' WHERE id = ? AND bill_number IS NULL")
+            var sequence = last - candidates.count
+            return try candidates.map { candidate in
+                sequence += 1
+                let billNumber = BillNumber(mchID: mchID, dateStamp: day, sequence: sequence)
+                try assign.run([.text(billNumber.rawValue), .integer(candidate.id)])
+                return WorkItem(
+                    id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),
+                    billNumber: billNumber, state: .sending, attempts: candidate.attempts, nextAttemptAt: nil, lastErrCode: nil)
+            }
+        }
+    }
+
+    /// Items claimed but never sent when a run stops go back to `pending`, keeping the bill
+    /// numbers they were given: the next run sends them under those numbers.
+    public func release(_ items: [WorkItem]) throws {
+        guard !items.isEmpty else { return }
+        let db = try db
+        try db.transaction {
+            let statement = try db.prepare("UPDATE items SET state = 'pending' WHERE id = ? AND state = 'sending' AND attempts = 0")
+            for item in items {
+                try statement.run([.integer(item.id)])
+            }
+        }
+    }
+
+    /// Writes a batch of requests and their effect on items, in one transaction.
+    public func record(_ records: [AttemptRecord]) throws {
+        guard !records.isEmpty else { return }
+        let db = try db
+        try db.transaction {
+            let insert = try db.prepare("""
+                INSERT INTO attempts (item_id, bill_number, started_at, outcome, err_code, err_code_des, detail, latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let update = try db.prepare("""
+                UPDATE items SET state = ?, err_code = COALESCE(?, err_code), err_code_des = COALESCE(?, err_code_des),
+                    send_listid = COALESCE(?, send_listid), attempts = attempts + ?,
+                    first_sent_at = COALESCE(first_sent_at, ?), last_attempt_at = ?, next_attempt_at = ?
+                WHERE id = ? AND bill_number = ?
+                """)
+            for record in records {
+                let started = BeijingTime.iso8601(record.startedAt)
+                let outcome = record.kind == .send ? record.outcome : "query:\(record.outcome)"
+                try insert.run([
+                    .integer(record.itemID), .text(record.billNumber.rawValue), .text(started), .text(outcome),
+                    record.errCode.map(SQLValue.text) ?? .null, record.errCodeDescription.map(SQLValue.text) ?? .null,
+                    record.detail.map(SQLValue.text) ?? .null, .integer(record.latency.milliseconds),
+                ])
+                let isSend = record.kind == .send
+                try update.run([
+                    .text(record.newState.rawValue), record.errCode.map(SQLValue.text) ?? .null,
+                    record.errCodeDescription.map(SQLValue.text) ?? .null,
+                    record.sendListID.flatMap { $0.isEmpty ? nil : SQLValue.text($0) } ?? .null,
+                    .integer(isSend ? 1 : 0), isSend ? .text(started) : .null, .text(started),
+                    record.nextAttemptAt.map { .real($0.timeIntervalSince1970) } ?? .null,
+                    .integer(record.itemID), .text(record.billNumber.rawValue),
+                ])
+                guard db.changes == 1 else {
+                    throw LedgerError("item \(record.itemID) with bill number \(record.billNumber) is not in the ledger")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Glibc
+
+/// Keeps two runs off one ledger. An advisory `flock` on `LEDGER.lock`, which the kernel
+/// drops when the process dies however it dies, so a `kill -9` never leaves a stale lock;
+/// the file holds the owner's pid so a refusal can name the running process.
+public final class RunLock {
+    private let descriptor: Int32
+
+    public struct Held: Error, CustomStringConvertible {
+        public var ledger: String
+        public var pid: String
+
+        public var description: String {
+            "another payout run (pid \(pid)) is working on the ledger \(ledger): wait for it to finish, or stop it first"
+        }
+    }
+
+    public init(ledger: String) throws {
+        let path = ledger + ".lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw LedgerError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = read(descriptor, &buffer, buffer.count)
+            close(descriptor)
+            let pid = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingASCIIWhitespace()
+            throw Held(ledger: ledger, pid: pid.isEmpty ? "unknown" : pid)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

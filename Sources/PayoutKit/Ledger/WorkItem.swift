@@ -1,0 +1,64 @@
+import Foundation
+
+/// An item the run is working on: always with its bill number, committed before any request.
+public struct WorkItem: Sendable, Equatable {
+    public var id: Int
+    public var line: Int
+    public var openid: String
+    public var amount: Amount
+    public var billNumber: BillNumber
+    public var state: ItemState
+    /// Requests sent for this item so far, across runs.
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    /// The last err_code seen (PROCESSING asks for a gethbinfo before the next send).
+    public var lastErrCode: String?
+}
+
+/// Where a run picks up: items already carrying a bill number whose outcome is not final,
+/// and the position of the first item never tried.
+public struct OpenWork: Sendable {
+    public var carried: [WorkItem]
+    public var pendingCursor: Int
+}
+
+/// One request and what it did to its item, written to the ledger in one transaction.
+public struct AttemptRecord: Sendable {
+    public enum Kind: String, Sendable {
+        case send
+        case query
+    }
+
+    public var itemID: Int
+    public var billNumber: BillNumber
+    public var kind: Kind
+    public var startedAt: Date
+    public var latency: Duration
+    /// sent, failed, unknown, throttled, quiet_window, stop_run, not_delivered, found, not_found.
+    public var outcome: String
+    public var errCode: String?
+    public var errCodeDescription: String?
+    public var detail: String?
+    public var newState: ItemState
+    public var sendListID: String?
+    public var nextAttemptAt: Date?
+
+    public init(
+        itemID: Int, billNumber: BillNumber, kind: Kind, startedAt: Date, latency: Duration, outcome: String,
+        errCode: String? = nil, errCodeDescription: String? = nil, detail: String? = nil, newState: ItemState,
+        sendListID: String? = nil, nextAttemptAt: Date? = nil
+    ) {
+        self.itemID = itemID
+        self.billNumber = billNumber
+        self.kind = kind
+        self.startedAt = startedAt
+        self.latency = latency
+        self.outcome = outcome
+        self.errCode = errCode
+        self.errCodeDescription = errCodeDescription
+        self.detail = detail
+        self.newState = newState
+        self.sendListID = sendListID
+        self.nextAttemptAt = nextAttemptAt
+    }
+}

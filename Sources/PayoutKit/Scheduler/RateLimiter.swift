@@ -1,0 +1,86 @@
+/// Decides when the next request may start, so that the API's per-minute quota holds.
+///
+/// Two rules, both needed: a token bucket spreads starts smoothly (at most the per-second
+/// rate plus a small burst), and a log of the last `perMinute` start times guarantees the
+/// hard cap — never more than `perMinute` starts in any window of 60 s plus a margin. The
+/// margin absorbs latency jitter: the server counts arrivals, not our starts. A throttle
+/// answer halves the rate, which then recovers linearly.
+///
+/// Times are seconds on any monotonic scale, passed in, so the limiter is a pure value
+/// that tests drive exactly.
+public struct RateLimiter: Sendable {
+    public let perMinute: Int
+    public let window: Double
+    public let burst: Double
+    private var tokens: Double
+    private var refilledAt: Double?
+    private var starts: [Double]
+    private var oldest = 0
+    private var factor = 1.0
+    private var throttledAt: Double?
+
+    /// Seconds for a throttled rate to climb back to full speed.
+    public static let recovery = 30.0
+
+    public init(perMinute: Int, windowMargin: Double = 0.5, burst: Double? = nil) {
+        precondition(perMinute > 0)
+        self.perMinute = perMinute
+        self.window = 60 + windowMargin
+        self.burst = burst ?? max(1, (Double(perMinute) / 60 * 0.2).rounded(.up))
+        tokens = self.burst
+        starts = []
+        starts.reserveCapacity(perMinute)
+    }
+
+    /// The rate now, in starts per second, after any throttle penalty.
+    public func rate(at now: Double) -> Double {
+        Double(perMinute) / window * currentFactor(at: now)
+    }
+
+    /// The earliest time at or after `now` a request may start.
+    public mutating func earliestStart(at now: Double) -> Double {
+        refill(at: now)
+        var earliest = now
+        if tokens < 1 {
+            earliest = now + (1 - tokens) / rate(at: now)
+        }
+        if starts.count == perMinute {
+            earliest = max(earliest, starts[oldest] + window)
+        }
+        return earliest
+    }
+
+    /// Records a start at `now`; call only when `earliestStart(at: now) <= now`.
+    public mutating func recordStart(at now: Double) {
+        refill(at: now)
+        tokens -= 1
+        if starts.count < perMinute {
+            starts.append(now)
+        } else {
+            starts[oldest] = now
+            oldest = (oldest + 1) % perMinute
+        }
+    }
+
+    /// A FREQ_LIMIT or SECOND_OVER_LIMITED answer: slow the whole run down.
+    public mutating func throttle(at now: Double) {
+        refill(at: now)
+        factor = max(0.05, currentFactor(at: now) / 2)
+        throttledAt = now
+        tokens = min(tokens, 0)
+    }
+
+    private func currentFactor(at now: Double) -> Double {
+        guard let throttledAt else { return 1 }
+        return min(1, factor + (1 - factor) * max(0, now - throttledAt) / Self.recovery)
+    }
+
+    private mutating func refill(at now: Double) {
+        if let refilledAt, now > refilledAt {
+            tokens = min(burst, tokens + (now - refilledAt) * rate(at: now))
+        }
+        if refilledAt.map({ now > $0 }) ?? true {
+            refilledAt = now
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// When to ask again about an item whose outcome is unknown: never sooner than a second,
+/// doubling with each attempt up to a cap, with jitter so retries of many items spread out.
+/// After a few unknown answers (or a PROCESSING answer) the item is settled with gethbinfo
+/// before it is sent again. Randomness is injected so tests are exact.
+public struct RetryPolicy: Sendable {
+    public var baseDelay = 1.0
+    public var maximumDelay = 60.0
+    /// Unknown outcomes before an item is settled with gethbinfo.
+    public var queryAfter = 3
+    /// Sends per item in one run; past it the item waits for the next run (exit 75).
+    public var attemptsPerRun = 10
+
+    public init() {}
+
+    /// Seconds to wait after the `attempt`-th unknown outcome; `unit` is uniform in [0, 1).
+    public func delay(afterAttempt attempt: Int, unit: Double) -> Double {
+        let exponential = min(maximumDelay, baseDelay * Double(1 << min(max(attempt - 1, 0), 20)))
+        return max(baseDelay, exponential * (0.5 + unit * 0.5))
+    }
+}

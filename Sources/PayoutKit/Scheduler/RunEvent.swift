@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where a run stands, for the progress line and `--json`.
+public struct RunProgress: Sendable, Equatable {
+    public var total = 0
+    public var sent = 0
+    public var sentAmount = Amount.zero
+    public var failed = 0
+    public var inFlight = 0
+    /// Requests started in the last 60 s.
+    public var ratePerMinute = 0
+    public var pausedUntil: Date?
+
+    public var done: Int { sent + failed }
+
+    /// Seconds to finish at the current rate; nil while nothing is moving.
+    public var eta: Double? {
+        guard ratePerMinute > 0 else { return nil }
+        return Double(total - done) / Double(ratePerMinute) * 60
+    }
+}
+
+/// How a run ended, which decides the exit status.
+public enum RunEnd: Sendable, Equatable {
+    /// Every item is final.
+    case complete
+    /// Ctrl-C or SIGTERM: in-flight requests were finished and recorded.
+    case interrupted
+    /// `--no-wait` inside the quiet window.
+    case quietWindow(until: Date)
+    /// The server refused the merchant's set-up, or the account is empty.
+    case merchantRefused(code: String, message: String)
+    /// Some items are still unknown after this run's attempts; the next run continues them.
+    case retriesExhausted(items: Int)
+}
+
+public enum RunEvent: Sendable {
+    case started(RunProgress)
+    case item(ItemResult, RunProgress)
+    case paused(until: Date, reason: String)
+    case resumed
+    case stopping(RunEnd)
+    case finished(RunEnd, RunProgress)
+}
+
+/// One request's effect, as shown to the operator.
+public struct ItemResult: Sendable, Equatable {
+    public var line: Int
+    public var openid: String
+    public var amount: Amount
+    public var billNumber: BillNumber
+    public var state: ItemState
+    public var outcome: String
+    public var errCode: String?
+    public var message: String?
+}

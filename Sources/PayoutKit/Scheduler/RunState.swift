@@ -1,0 +1,195 @@
+import Foundation
+
+/// The run's bookkeeping between events: which items are due, what the rate allows, whether
+/// the run is paused or stopping. Owned by the run loop alone, so it needs no locking.
+struct RunState {
+    private let ledger: Ledger
+    private let settings: RunSettings
+    private let origin: Date
+    private var limiter: RateLimiter
+    private var retryQueue: [WorkItem]
+    private var parked: [WorkItem] = []
+    private var claimed: [WorkItem] = []
+    private var cursor: Int
+    private var pendingExhausted = false
+    private var inFlight = 0
+    private var sendsThisRun: [Int: Int] = [:]
+    private var stopReason: RunEnd?
+    private var pausedUntil: Date?
+    private var rateDeadline: Date?
+    private var recentStarts = RecentStarts()
+    var timer = TimerState()
+    var progress = RunProgress()
+
+    init(runner: Runner) async throws {
+        ledger = runner.ledger
+        settings = runner.settings
+        origin = runner.clock.now()
+        limiter = RateLimiter(perMinute: settings.perMinute)
+        let work = try await ledger.openWork(settings.campaign.id)
+        retryQueue = work.carried
+        cursor = work.pendingCursor
+        if let status = try await ledger.status(settings.campaign.id) {
+            progress.total = status.total.count
+            progress.sent = status.tally(.sent).count
+            progress.sentAmount = status.tally(.sent).amount
+            progress.failed = status.tally(.failed).count
+        }
+    }
+
+    /// How the run ended, once nothing is in flight and nothing more will start.
+    var end: RunEnd? {
+        guard inFlight == 0 else { return nil }
+        if let stopReason { return stopReason }
+        guard pausedUntil == nil, retryQueue.isEmpty, claimed.isEmpty, pendingExhausted else { return nil }
+        return parked.isEmpty ? .complete : .retriesExhausted(items: parked.count)
+    }
+
+    /// Claimed items that were never sent, to hand back to the ledger as pending.
+    var unsent: [WorkItem] { claimed }
+
+    var pauseDeadline: Date? { stopReason == nil ? pausedUntil : nil }
+
+    mutating func requestStop(_ reason: RunEnd, observe: (RunEvent) -> Void) {
+        guard stopReason == nil else { return }
+        stopReason = reason
+        observe(.stopping(reason))
+    }
+
+    /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
+    mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
+        guard stopReason == nil else { return }
+        if let quiet = settings.quietHours, quiet.contains(now) {
+            pause(until: quiet.end(after: now), reason: "quiet hours \(quiet) Beijing time", observe: observe)
+        } else if let until = pausedUntil, until <= now {
+            pausedUntil = nil
+            progress.pausedUntil = nil
+            observe(.resumed)
+        }
+    }
+
+    private mutating func pause(until: Date, reason: String, observe: (RunEvent) -> Void) {
+        if settings.noWait {
+            requestStop(.quietWindow(until: until), observe: observe)
+        } else if pausedUntil.map({ $0 < until }) ?? true {
+            pausedUntil = until
+            progress.pausedUntil = until
+            observe(.paused(until: until, reason: reason))
+        }
+    }
+
+    /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
+    /// limit all allow one; claims more never-tried items from the ledger when needed.
+    mutating func nextItem(now: Date) async throws -> WorkItem? {
+        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        let dueRetry = retryQueue.indices.min { lhs, rhs in
+            (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
+        }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
+        if dueRetry == nil && claimed.isEmpty && !pendingExhausted {
+            claimed = try await ledger.claim(
+                settings.campaign.id, after: cursor, limit: settings.claimBatch, mchID: settings.mchID, now: now)
+            if let last = claimed.last { cursor = last.id } else { pendingExhausted = true }
+        }
+        guard dueRetry != nil || !claimed.isEmpty else { return nil }
+        let seconds = now.timeIntervalSince(origin)
+        let earliest = limiter.earliestStart(at: seconds)
+        guard earliest <= seconds else {
+            rateDeadline = origin.addingTimeInterval(earliest)
+            return nil
+        }
+        rateDeadline = nil
+        limiter.recordStart(at: seconds)
+        inFlight += 1
+        recentStarts.add(now)
+        progress.inFlight = inFlight
+        progress.ratePerMinute = recentStarts.count(since: now.addingTimeInterval(-60))
+        if let index = dueRetry {
+            return retryQueue.remove(at: index)
+        }
+        return claimed.removeFirst()
+    }
+
+    /// When to look again if no request completes first: the rate limiter's next slot or
+    /// the next retry falling due.
+    func wakeDeadline(now: Date) -> Date? {
+        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
+        return [rateDeadline, nextRetry].compactMap { $0 }.min()
+    }
+
+    mutating func complete(_ item: WorkItem, record: AttemptRecord, outcome: SendOutcome, now: Date, observe: (RunEvent) -> Void) {
+        inFlight -= 1
+        progress.inFlight = inFlight
+        var updated = item
+        updated.state = record.newState
+        updated.nextAttemptAt = record.nextAttemptAt
+        updated.lastErrCode = record.errCode
+        if record.kind == .send {
+            updated.attempts += 1
+            sendsThisRun[item.id, default: 0] += 1
+        }
+        switch outcome {
+        case .sent:
+            progress.sent += 1
+            progress.sentAmount = progress.sentAmount + item.amount
+        case .failed:
+            progress.failed += 1
+        case .unknown:
+            requeue(updated)
+        case .throttled:
+            limiter.throttle(at: now.timeIntervalSince(origin))
+            requeue(updated)
+        case .quietWindow:
+            requeue(updated)
+            pause(until: record.nextAttemptAt ?? now, reason: "the server answered TIME_LIMITED", observe: observe)
+        case .stopRun(let code, let message):
+            requestStop(.merchantRefused(code: code, message: message), observe: observe)
+        }
+        observe(.item(ItemResult(
+            line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber,
+            state: record.newState, outcome: record.outcome, errCode: record.errCode,
+            message: record.detail ?? record.errCodeDescription), progress))
+    }
+
+    private mutating func requeue(_ item: WorkItem) {
+        if sendsThisRun[item.id, default: 0] >= settings.retry.attemptsPerRun {
+            parked.append(item)
+        } else {
+            retryQueue.append(item)
+        }
+    }
+}
+
+/// At most one wake-up timer pending per deadline: re-arming only for an earlier time.
+struct TimerState {
+    private var armed: Date?
+
+    mutating func arm(_ deadline: Date) -> Bool {
+        if let armed, armed <= deadline { return false }
+        armed = deadline
+        return true
+    }
+
+    mutating func fired() {
+        armed = nil
+    }
+}
+
+/// Start times of the last minute, for the rate shown to the operator.
+struct RecentStarts {
+    private var times: [Date] = []
+    private var head = 0
+
+    mutating func add(_ time: Date) {
+        times.append(time)
+    }
+
+    mutating func count(since cutoff: Date) -> Int {
+        while head < times.count && times[head] < cutoff { head += 1 }
+        if head > 4096 {
+            times.removeFirst(head)
+            head = 0
+        }
+        return times.count - head
+    }
+}

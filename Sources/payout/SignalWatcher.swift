@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Ctrl-C and SIGTERM during a run: the first asks for a graceful stop; a second one exits
+/// at once with status 75 — safe, since every bill number is committed before its request.
+final class SignalWatcher: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(onFirst: @escaping @Sendable () -> Void) {
+        let count = Counter()
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if count.increment() == 1 {
+                    Terminal.error("\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)")
+                    onFirst()
+                } else {
+                    Foundation.exit(ExitStatus.temporary)
+                }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        sources.forEach { $0.cancel() }
+    }
+
+    private final class Counter: Sendable {
+        private let value = Mutex(0)
+
+        func increment() -> Int {
+            value.withLock { value in
+                value += 1
+                return value
+            }
+        }
+    }
+}
