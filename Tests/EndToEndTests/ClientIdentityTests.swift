@@ -141,7 +141,7 @@ struct ProcessFailure: Error {
     var output: String
 }
 
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, outputData: Data) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -151,5 +151,5 @@ func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, 
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self), data)
 }

@@ -34,11 +34,7 @@ public final class CSVReader {
 
     public init(path: String) throws(InputError) {
         self.path = path
-        guard let file = fopen(path, "rb") else {
-            let reason = errno == ENOENT ? "does not exist" : "cannot be read (\(String(cString: strerror(errno))))"
-            throw InputError(file: path, line: nil, message: "recipients file \(reason)")
-        }
-        self.file = file
+        self.file = try Self.open(path)
         do {
             try detectEncoding()
         } catch {
@@ -46,6 +42,16 @@ public final class CSVReader {
             closed = true
             throw error
         }
+    }
+
+    /// Opens a recipients file for reading, or says why it cannot be.
+    static func open(_ path: String) throws(InputError) -> UnsafeMutablePointer<FILE> {
+        guard let file = fopen(path, "rb") else {
+            let code = errno
+            let reason = code == ENOENT ? "does not exist" : "cannot be read (\(String(cString: strerror(code))))"
+            throw InputError(file: path, line: nil, message: "recipients file \(reason)")
+        }
+        return file
     }
 
     deinit {

@@ -229,9 +229,7 @@ public actor Ledger {
 /// SHA-256 of a whole file, streamed: how `run` tells whether a recipients file changed.
 enum FileFingerprint {
     static func sha256(_ path: String) throws(InputError) -> String {
-        guard let file = fopen(path, "rb") else {
-            throw InputError(file: path, line: nil, message: "recipients file cannot be read (\(String(cString: strerror(errno))))")
-        }
+        let file = try CSVReader.open(path)
         defer { fclose(file) }
         let hasher = SHA256Hasher()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

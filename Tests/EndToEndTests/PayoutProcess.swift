@@ -1,0 +1,116 @@
+import Foundation
+
+/// The built `payout` executable, run as an operator would run it.
+enum PayoutProcess {
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("payout")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdoutData: Data
+        var stderr: String
+
+        var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+    }
+
+    /// Runs `payout arguments…` in `directory` to completion.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, in: directory, environment: environment)
+        process.process.waitUntilExit()
+        return process.result()
+    }
+
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let id = UUID().uuidString
+        let out = directory.appendingPathComponent(".out-\(id)")
+        let err = directory.appendingPathComponent(".err-\(id)")
+        for file in [out, err] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, out: out, err: err)
+    }
+
+    struct Running {
+        let process: Process
+        let out: URL
+        let err: URL
+
+        func result() -> Result {
+            let stdout = (try? Data(contentsOf: out)) ?? Data()
+            let stderr = String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self)
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+            return Result(status: process.terminationStatus, stdoutData: stdout, stderr: stderr)
+        }
+    }
+}
+
+/// A folder holding a campaign: manifest `m.yaml`, recipients `r.csv`.
+struct CampaignFolder {
+    let url: URL
+
+    static let manifest = """
+        campaign: c1
+        act_name: 猜灯谜抢红包活动
+        wishing: 感谢您参加猜灯谜活动,祝您元宵节快乐!
+        remark: 猜越多得越多,快来抢!
+        send_name: 天虹百货
+        recipients: r.csv
+        merchant:
+          mch_id: "10000098"
+          wxappid: wx8888888888888888
+          client_ip: 192.168.0.1
+          endpoint: sandbox
+        limits:
+          quiet_hours: "off"
+
+        """
+
+    static let recipients = """
+        openid,amount,name
+        oxTWIuGaIt6gTKsQRLau2M0yL16E,100,张三
+        oN7KBpzXzXsWjkJrmIgg2dUrscy6,888,李四
+
+        """
+
+    init(manifest: String = Self.manifest, recipients: String? = Self.recipients) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("payout-campaign-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try write("m.yaml", manifest)
+        if let recipients { try write("r.csv", recipients) }
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: url.appendingPathComponent(name))
+    }
+
+    func write(_ name: String, bytes: [UInt8]) throws {
+        try Data(bytes).write(to: url.appendingPathComponent(name))
+    }
+
+    func read(_ name: String) throws -> Data {
+        try Data(contentsOf: url.appendingPathComponent(name))
+    }
+
+    func exists(_ name: String) -> Bool {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path)
+    }
+
+    func payout(_ arguments: String..., environment: [String: String] = [:]) throws -> PayoutProcess.Result {
+        try PayoutProcess.run(arguments, in: url, environment: environment)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}

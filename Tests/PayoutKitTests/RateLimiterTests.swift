@@ -1,0 +1,104 @@
+@testable import PayoutKit
+import Testing
+
+/// The limiter driven by exact, injected times: the quota holds in every window.
+@Suite struct RateLimiterTests {
+    /// Starts as fast as the limiter allows, for `count` starts.
+    static func greedyStarts(_ limiter: inout RateLimiter, count: Int, from start: Double = 0) -> [Double] {
+        var now = start
+        var times: [Double] = []
+        for _ in 0..<count {
+            now = limiter.earliestStart(at: now)
+            limiter.recordStart(at: now)
+            times.append(now)
+        }
+        return times
+    }
+
+    static func maxInAnyWindow(_ times: [Double], length: Double) -> Int {
+        var best = 0
+        var low = 0
+        for high in times.indices {
+            while times[high] - times[low] >= length { low += 1 }
+            best = max(best, high - low + 1)
+        }
+        return best
+    }
+
+    @Test func neverMoreThanThePerMinuteQuotaInAnySixtySeconds() {
+        var limiter = RateLimiter(perMinute: 1800)
+        let times = Self.greedyStarts(&limiter, count: 9000)
+        #expect(Self.maxInAnyWindow(times, length: 60) <= 1800)
+        #expect(Self.maxInAnyWindow(times, length: 60.5 - 1e-6) <= 1800, "the margin for arrival jitter holds too")
+    }
+
+    @Test func spreadsStartsSmoothlyWithinEachSecond() {
+        var limiter = RateLimiter(perMinute: 1800)
+        let times = Self.greedyStarts(&limiter, count: 5400)
+        #expect(Self.maxInAnyWindow(times, length: 1) <= 30 + Int(limiter.burst))
+    }
+
+    @Test func sustainsAtLeastNinetyEightPercentOfTheQuota() {
+        var limiter = RateLimiter(perMinute: 1800)
+        let times = Self.greedyStarts(&limiter, count: 5400)
+        let minutes = times.last! / 60
+        #expect(Double(times.count) / minutes >= 0.98 * 1800)
+    }
+
+    @Test func smallQuotasAreExactToo() {
+        var limiter = RateLimiter(perMinute: 7, windowMargin: 0)
+        let times = Self.greedyStarts(&limiter, count: 30)
+        #expect(Self.maxInAnyWindow(times, length: 60) <= 7)
+    }
+
+    @Test func throttleHalvesTheRateThenRecovers() {
+        var limiter = RateLimiter(perMinute: 1800)
+        _ = Self.greedyStarts(&limiter, count: 100)
+        let full = limiter.rate(at: 10)
+        limiter.throttle(at: 10)
+        #expect(abs(limiter.rate(at: 10) - full / 2) < 1e-9)
+        limiter.throttle(at: 10)
+        #expect(abs(limiter.rate(at: 10) - full / 4) < 1e-9)
+        #expect(limiter.rate(at: 10 + RateLimiter.recovery / 2) < full)
+        #expect(abs(limiter.rate(at: 10 + RateLimiter.recovery) - full) < 1e-9)
+    }
+
+    @Test func throttledRunStartsFewerRequests() {
+        var steady = RateLimiter(perMinute: 1800)
+        var throttled = RateLimiter(perMinute: 1800)
+        throttled.throttle(at: 0)
+        let inTenSeconds: (inout RateLimiter) -> Int = { limiter in
+            Self.greedyStarts(&limiter, count: 1000).filter { $0 < 10 }.count
+        }
+        #expect(inTenSeconds(&throttled) < inTenSeconds(&steady) * 3 / 4)
+    }
+}
+
+@Suite struct RetryPolicyTests {
+    @Test func waitsAtLeastASecondAndDoublesUpToTheCap() {
+        let policy = RetryPolicy()
+        #expect(policy.delay(afterAttempt: 1, unit: 0) == 1)
+        #expect(policy.delay(afterAttempt: 1, unit: 0.999) >= 1)
+        #expect(policy.delay(afterAttempt: 3, unit: 1) == 4)
+        #expect(policy.delay(afterAttempt: 3, unit: 0) == 2)
+        #expect(policy.delay(afterAttempt: 30, unit: 1) == 60)
+        for attempt in 1...40 {
+            #expect(policy.delay(afterAttempt: attempt, unit: 0) >= 1)
+        }
+    }
+
+    @Test func lingeringOrProcessingItemsAreQueriedFirst() {
+        let bill = BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 1)
+        var item = WorkItem(id: 1, line: 2, openid: "o", amount: Amount(fen: 100), billNumber: bill, state: .retrying,
+                            attempts: 1, nextAttemptAt: nil, lastErrCode: "SYSTEMERROR")
+        let policy = RetryPolicy()
+        #expect(!policy.needsQuery(item))
+        item.lastErrCode = "PROCESSING"
+        #expect(policy.needsQuery(item))
+        item.lastErrCode = nil
+        item.attempts = policy.queryAfter
+        #expect(policy.needsQuery(item))
+        item.state = .sending
+        #expect(!policy.needsQuery(item), "an item carried over from a crash is simply re-sent")
+    }
+}
