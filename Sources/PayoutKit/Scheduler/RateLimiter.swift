@@ -65,7 +65,7 @@ public struct RateLimiter: Sendable {
     /// A FREQ_LIMIT or SECOND_OVER_LIMITED answer: slow the whole run down.
     public mutating func throttle(at now: Double) {
         refill(at: now)
-        factor = max(0.05, currentFactor(at: now) / 2)
+        factor = max(0.01, currentFactor(at: now) / 2)
         throttledAt = now
         tokens = min(tokens, 0)
     }

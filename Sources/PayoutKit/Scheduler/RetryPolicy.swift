@@ -7,7 +7,7 @@ public struct RetryPolicy: Sendable {
     public var maximumDelay = 60.0
     /// Unknown outcomes before an item is settled with gethbinfo.
     public var queryAfter = 3
-    /// Sends per item in one run; past it the item waits for the next run (exit 75).
+    /// Unknown outcomes per item in one run; past it the item waits for the next run (exit 75).
     public var attemptsPerRun = 10
 
     public init() {}

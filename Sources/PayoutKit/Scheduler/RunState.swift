@@ -13,7 +13,9 @@ struct RunState {
     private var cursor: Int
     private var pendingExhausted = false
     private var inFlight = 0
-    private var sendsThisRun: [Int: Int] = [:]
+    /// Unknown outcomes per item in this run; throttle and quiet-window answers do not
+    /// count, as the server said plainly that it did nothing.
+    private var unknownsThisRun: [Int: Int] = [:]
     private var stopReason: RunEnd?
     private var pausedUntil: Date?
     private var rateDeadline: Date?
@@ -126,7 +128,6 @@ struct RunState {
         updated.lastErrCode = record.errCode
         if record.kind == .send {
             updated.attempts += 1
-            sendsThisRun[item.id, default: 0] += 1
         }
         switch outcome {
         case .sent:
@@ -135,6 +136,7 @@ struct RunState {
         case .failed:
             progress.failed += 1
         case .unknown:
+            unknownsThisRun[item.id, default: 0] += 1
             requeue(updated)
         case .throttled:
             limiter.throttle(at: now.timeIntervalSince(origin))
@@ -152,7 +154,7 @@ struct RunState {
     }
 
     private mutating func requeue(_ item: WorkItem) {
-        if sendsThisRun[item.id, default: 0] >= settings.retry.attemptsPerRun {
+        if unknownsThisRun[item.id, default: 0] >= settings.retry.attemptsPerRun {
             parked.append(item)
         } else {
             retryQueue.append(item)

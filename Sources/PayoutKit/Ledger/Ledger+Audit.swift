@@ -1,0 +1,40 @@
+/// Read-only views for checking a ledger against the payment record of the server:
+/// what the soak script and the end-to-end tests compare.
+extension Ledger {
+    public struct ItemSnapshot: Sendable, Equatable {
+        public var id: Int
+        public var line: Int
+        public var openid: String
+        public var amount: Amount
+        public var state: ItemState
+        public var billNumber: String?
+        public var sendListID: String?
+        public var attempts: Int
+        public var errCode: String?
+    }
+
+    public func items(_ campaignID: String) throws -> [ItemSnapshot] {
+        guard let campaign = try campaign(campaignID) else { return [] }
+        return try db.prepare("""
+            SELECT id, line, openid, amount, state, bill_number, send_listid, attempts, err_code FROM items
+            WHERE id BETWEEN ? AND ? ORDER BY id
+            """).rows([.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)]) { row in
+                ItemSnapshot(
+                    id: row.int(0), line: row.int(1), openid: row.text(2) ?? "", amount: Amount(fen: row.int(3)),
+                    state: ItemState(rawValue: row.text(4) ?? "") ?? .pending, billNumber: row.text(5),
+                    sendListID: row.text(6), attempts: row.int(7), errCode: row.text(8))
+            }
+    }
+
+    /// The bill number each recorded request carried, per item, in order.
+    public func attemptBillNumbers(_ campaignID: String) throws -> [Int: [String]] {
+        guard let campaign = try campaign(campaignID) else { return [:] }
+        var result: [Int: [String]] = [:]
+        _ = try db.prepare("""
+            SELECT item_id, bill_number FROM attempts WHERE item_id BETWEEN ? AND ? ORDER BY id
+            """).rows([.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)]) { row in
+                result[row.int(0), default: []].append(row.text(1) ?? "")
+            }
+        return result
+    }
+}

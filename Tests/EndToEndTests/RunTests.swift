@@ -1,0 +1,171 @@
+import Foundation
+import PayoutKit
+import RedpackSandbox
+import Testing
+
+/// The run against the sandbox over real TLS: everyone paid exactly once, whatever fails.
+@Suite struct RunTests {
+    @Test func cleanRunPaysEveryoneOnce() async throws {
+        let folder = try generatedCampaign(count: 120, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        try await withSandbox { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox)
+            #expect(end == .complete)
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+            #expect(sandbox.record.payments.count == 120)
+            #expect(sandbox.record.requests == 120, "no request was sent twice")
+            let status = try #require(try await ledger.status("c1"))
+            #expect(status.tally(.sent).count == 120)
+            #expect(status.tally(.sent).amount.fen == sandbox.record.paidTotal)
+            await ledger.close()
+        }
+    }
+
+    @Test func faultsNeverPayTwiceOrChangeABillNumber() async throws {
+        let folder = try generatedCampaign(count: 200, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        try await withSandbox({ configuration in
+            configuration.systemErrorProbability = 0.10
+            configuration.lostProbability = 0.05
+            configuration.latency = .milliseconds(20)
+            configuration.latencyJitter = .milliseconds(15)
+        }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox)
+            #expect(end == .complete)
+            let record = sandbox.record
+            #expect((record.outcomes["SYSTEMERROR"] ?? 0) > 0)
+            #expect((record.outcomes["LOST"] ?? 0) > 0)
+            #expect(try await checkInvariants(ledger, sandbox: record) == [])
+            #expect(record.payments.count == 200)
+            let attempts = try await ledger.attemptBillNumbers("c1")
+            #expect(attempts.values.contains { $0.count > 1 }, "some items were retried")
+            await ledger.close()
+        }
+    }
+
+    @Test func notEnoughMoneyStopsTheRunAndARerunCompletes() async throws {
+        let folder = try generatedCampaign(count: 200, amount: 100, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        try await withSandbox({ $0.balance = 3000 }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox)
+            guard case .merchantRefused(code: "NOTENOUGH", _) = end else {
+                Issue.record("expected NOTENOUGH, got \(end)")
+                return
+            }
+            let items = try await ledger.items("c1")
+            #expect(items.filter { $0.state == .failed }.isEmpty, "NOTENOUGH fails no item")
+            #expect(items.filter { $0.state == .sent }.count == sandbox.record.payments.count)
+            #expect(items.contains { $0.state == .pending && $0.billNumber == nil }, "the rest is untouched")
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
+            let billsBefore = Dictionary(uniqueKeysWithValues: items.compactMap { item in item.billNumber.map { (item.id, $0) } })
+            await ledger.close()
+
+            sandbox.setBalance(nil)
+            let (rerun, reopened) = try await runCampaign(folder, against: sandbox)
+            #expect(rerun == .complete)
+            #expect(try await checkInvariants(reopened, sandbox: sandbox.record) == [])
+            for item in try await reopened.items("c1") where billsBefore[item.id] != nil {
+                #expect(item.billNumber == billsBefore[item.id], "a refused item keeps its bill number")
+            }
+            await reopened.close()
+        }
+    }
+
+    /// 03:30 Beijing time on the virtual clock.
+    static let nightTime = Date(timeIntervalSince1970: 1_802_374_200)
+
+    @Test func quietWindowWithNoWaitSendsNothing() async throws {
+        let folder = try generatedCampaign(count: 10, manifestExtra: "limits:\n  per_minute: 60000\n")
+        defer { folder.remove() }
+        let clock = VirtualClock(start: Self.nightTime)
+        try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock) { $0.noWait = true }
+            guard case .quietWindow(let until) = end else {
+                Issue.record("expected the quiet window, got \(end)")
+                return
+            }
+            #expect(BeijingTime.clockTime(until) == "08:00")
+            #expect(sandbox.record.requests == 0)
+            let status = try #require(try await ledger.status("c1"))
+            #expect(status.tally(.pending).count == 10)
+            await ledger.close()
+        }
+    }
+
+    @Test func quietWindowPausesUntilEightThenCompletes() async throws {
+        let folder = try generatedCampaign(count: 10, manifestExtra: "limits:\n  per_minute: 60000\n")
+        defer { folder.remove() }
+        let clock = VirtualClock(start: Self.nightTime)
+        try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
+            #expect(end == .complete)
+            let eight = QuietHours.default.end(after: Self.nightTime)
+            #expect(sandbox.record.payments.values.allSatisfy { $0.paidAt >= eight }, "nothing was sent before 08:00 Beijing")
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+            await ledger.close()
+        }
+    }
+
+    @Test func serverTimeLimitedPausesTheRun() async throws {
+        let folder = try generatedCampaign(count: 5, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        let clock = VirtualClock(start: Self.nightTime)
+        try await withSandbox({ configuration in
+            configuration.now = { clock.now() }
+            configuration.quietHours = .default
+        }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
+            #expect(end == .complete)
+            #expect((sandbox.record.outcomes["TIME_LIMITED"] ?? 0) >= 1)
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+            await ledger.close()
+        }
+    }
+
+    @Test func throttleAnswersSlowTheRunAndEveryoneIsStillPaidOnce() async throws {
+        let folder = try generatedCampaign(count: 45, manifestExtra: "limits:\n  per_minute: 1800\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        let start = Date(timeIntervalSince1970: 1_802_412_000)
+        let clock = VirtualClock(start: start)
+        try await withSandbox({ configuration in
+            configuration.now = { clock.now() }
+            configuration.perMinute = 20
+        }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
+            #expect(end == .complete)
+            #expect((sandbox.record.outcomes["SECOND_OVER_LIMITED"] ?? 0) > 0)
+            #expect(clock.now().timeIntervalSince(start) >= 120, "45 packets at 20 a minute take over two minutes")
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+            await ledger.close()
+        }
+    }
+
+    @Test func interruptedRunFinishesInFlightRequestsAndResumes() async throws {
+        let folder = try generatedCampaign(count: 80, manifestExtra: "limits:\n  per_minute: 600\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        try await withSandbox({ $0.latency = .milliseconds(30) }) { sandbox in
+            let manifest = try ManifestLoader.load(folder.url.appendingPathComponent("m.yaml").path)
+            let (ledger, _) = try await LedgerFile.openImporting(manifest, at: folder.url.appendingPathComponent("payout.sqlite").path)
+            let campaign = try await ledger.campaign("c1")!
+            let stop = StopSignal()
+            let client = try sandbox.client()
+            let runner = Runner(
+                ledger: ledger, client: client,
+                settings: RunSettings(campaign: campaign, mchID: "10000098", perMinute: 600, quietHours: nil), stop: stop)
+            async let end = runner.run()
+            try await Task.sleep(for: .milliseconds(700))
+            stop.trip()
+            #expect(try await end == .interrupted)
+            client.shutdown()
+            let items = try await ledger.items("c1")
+            #expect(!items.contains { $0.state == .sending }, "no request was left unrecorded")
+            #expect(items.contains { $0.state == .pending }, "the run stopped early")
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
+            await ledger.close()
+            let (resumed, reopened) = try await runCampaign(folder, against: sandbox) { $0.perMinute = 60000 }
+            #expect(resumed == .complete)
+            #expect(try await checkInvariants(reopened, sandbox: sandbox.record) == [])
+            await reopened.close()
+        }
+    }
+}
