@@ -1,0 +1,115 @@
+import Foundation
+import Glibc
+import PayoutKit
+import Testing
+
+/// `payout run` as a process, killed without warning and run again.
+@Suite(.serialized) struct CrashTests {
+    @Test func killedRunsResumeWithNobodyPaidTwiceAndNobodySkipped() async throws {
+        let count = 300
+        let (folder, sandbox) = try CampaignFolder.external(
+            count: count, sandboxArguments: ["--latency", "40:30", "--lost", "0.03", "--systemerror", "0.05", "--seed", "7"])
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        var kills = 0
+        for _ in 0..<6 {
+            let run = try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: folder.url, environment: sandbox.environment)
+            usleep(UInt32.random(in: 250_000...900_000))
+            if run.process.isRunning {
+                kill(run.process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            run.process.waitUntilExit()
+            _ = run.result()
+        }
+        #expect(kills >= 5, "the runs were killed mid-flight")
+        let final = try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment)
+        #expect(final.status == 0, "\(final.stderr)")
+
+        let journal = try sandbox.entries()
+        let paid = journal.filter(\.paid)
+        #expect(paid.count == count, "each recipient paid once")
+        #expect(Set(paid.map(\.billno)).count == paid.count, "no bill number paid twice")
+        #expect(Set(paid.map(\.openid)).count == paid.count, "no recipient paid twice")
+
+        let ledger = try await Ledger.open(folder.url.appendingPathComponent("payout.sqlite").path)
+        let items = try await ledger.items("c1")
+        let attempts = try await ledger.attemptBillNumbers("c1")
+        let paidByBill = Dictionary(uniqueKeysWithValues: paid.map { ($0.billno, $0) })
+        #expect(items.count == count)
+        for item in items {
+            #expect(item.state == .sent, "line \(item.line) is \(item.state)")
+            let bill = try #require(item.billNumber)
+            #expect(paidByBill[bill]?.openid == item.openid, "line \(item.line) paid to its own recipient")
+            #expect(paidByBill[bill]?.amount == item.amount.fen)
+            #expect(Set(attempts[item.id] ?? []) == [bill], "line \(item.line) kept one bill number")
+        }
+        let requestsPerBill = Dictionary(grouping: journal, by: \.billno)
+        for (bill, requests) in requestsPerBill {
+            #expect(Set(requests.map(\.openid)).count == 1, "bill \(bill) always carried the same recipient")
+            #expect(Set(requests.compactMap(\.amount)).count == 1, "bill \(bill) always carried the same amount")
+        }
+        await ledger.close()
+    }
+
+    @Test func secondRunOnTheSameLedgerIsRefusedNamingTheFirst() throws {
+        let (folder, sandbox) = try CampaignFolder.external(count: 400, sandboxArguments: ["--latency", "50"], perMinute: 600)
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        let first = try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: folder.url, environment: sandbox.environment)
+        usleep(1_500_000)
+        let second = try folder.payout("run", "m.yaml", environment: sandbox.environment)
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("another payout run (pid \(first.process.processIdentifier)) is working on the ledger payout.sqlite"))
+        first.process.interrupt()
+        first.process.waitUntilExit()
+        let firstResult = first.result()
+        #expect(first.process.terminationStatus == 75, "Ctrl-C stops gracefully with 75: \(firstResult.stderr)")
+        #expect(firstResult.stderr.contains("stopped: interrupted"))
+    }
+
+    @Test func notEnoughMoneyExitsThreeWithAdvice() throws {
+        let (folder, sandbox) = try CampaignFolder.external(count: 30, sandboxArguments: ["--balance", "1000"])
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        let result = try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("the merchant account is out of money (NOTENOUGH"))
+        #expect(result.stderr.contains("Nothing was lost; run again once fixed."))
+    }
+
+    @Test func jsonEventsAndEveryOutputCarryNoSecret() throws {
+        let (folder, sandbox) = try CampaignFolder.external(count: 20)
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        let run = try folder.payout("run", "m.yaml", "--json", environment: sandbox.environment)
+        #expect(run.status == 0)
+        let events = try run.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(events.first?["event"] as? String == "started")
+        #expect(events.last?["event"] as? String == "finished")
+        #expect(events.filter { $0["event"] as? String == "item" }.count == 20)
+        let export = try folder.payout("export", "m.yaml", "-o", "report.csv", environment: sandbox.environment)
+        #expect(export.status == 0)
+        let key = try String(contentsOf: sandbox.directory.appendingPathComponent("client_key.pem"), encoding: .utf8)
+        let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "unreachable"
+        for (name, data) in [("stdout", Data(run.stdout.utf8)), ("stderr", Data(run.stderr.utf8)),
+                             ("ledger", try folder.read("payout.sqlite")), ("report", try folder.read("report.csv"))] {
+            #expect(data.range(of: Data(sandbox.apiKey.utf8)) == nil, "the API key is not in the \(name)")
+            #expect(data.range(of: Data(keyBody.utf8)) == nil, "the private key is not in the \(name)")
+        }
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent("report.csv").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let ledgerMode = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent("payout.sqlite").path)[.posixPermissions] as? Int
+        #expect(ledgerMode == 0o600)
+    }
+}

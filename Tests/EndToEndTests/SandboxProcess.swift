@@ -1,0 +1,82 @@
+import Foundation
+import Glibc
+
+/// `payout sandbox` as a separate process, outliving the runs a test kills.
+struct SandboxProcess {
+    let running: PayoutProcess.Running
+    let port: Int
+    let apiKey: String
+    let directory: URL
+    let journal: URL
+
+    static func start(in folder: CampaignFolder, arguments: [String] = []) throws -> SandboxProcess {
+        let journal = folder.url.appendingPathComponent("journal.jsonl")
+        let running = try PayoutProcess.start(
+            ["sandbox", "--dir", "sbx", "--port", "0", "--journal", journal.path] + arguments, in: folder.url)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = String(decoding: (try? Data(contentsOf: running.out)) ?? Data(), as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening ") }) {
+                let fields = Dictionary(uniqueKeysWithValues: line.split(separator: " ").compactMap { part -> (String, String)? in
+                    let pair = part.split(separator: "=", maxSplits: 1)
+                    return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+                })
+                let url = line.split(separator: " ")[1]
+                let port = Int(url.split(separator: ":").last ?? "") ?? 0
+                return SandboxProcess(running: running, port: port, apiKey: fields["api_key"] ?? "",
+                                      directory: folder.url.appendingPathComponent("sbx"), journal: journal)
+            }
+            usleep(50_000)
+        }
+        running.process.terminate()
+        throw ProcessFailure(command: "payout sandbox", output: "no listening line within 20 s")
+    }
+
+    /// The manifest's merchant section pointing at this sandbox, as a real merchant's would.
+    var merchantSection: String {
+        """
+        merchant:
+          mch_id: "10000098"
+          wxappid: wx8888888888888888
+          client_ip: 192.168.0.1
+          api_key: env:PAYOUT_TEST_API_KEY
+          cert: sbx/client_cert.pem
+          key: sbx/client_key.pem
+          ca_file: sbx/ca.pem
+          endpoint: https://127.0.0.1:\(port)
+        """
+    }
+
+    var environment: [String: String] { ["PAYOUT_TEST_API_KEY": apiKey] }
+
+    func stop() {
+        running.process.interrupt()
+        running.process.waitUntilExit()
+        _ = running.result()
+    }
+
+    struct JournalEntry: Decodable {
+        var billno: String
+        var openid: String
+        var amount: Int?
+        var outcome: String
+        var paid: Bool
+    }
+
+    func entries() throws -> [JournalEntry] {
+        let text = try String(contentsOf: journal, encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
+    }
+}
+
+extension CampaignFolder {
+    /// A campaign of `count` generated recipients paying through an external sandbox.
+    static func external(count: Int, sandboxArguments: [String] = [], perMinute: Int = 6000) throws -> (CampaignFolder, SandboxProcess) {
+        let folder = try generatedCampaign(count: count)
+        let sandbox = try SandboxProcess.start(in: folder, arguments: sandboxArguments)
+        let manifest = CampaignFolder.manifest
+            .components(separatedBy: "merchant:")[0] + sandbox.merchantSection + "\nlimits:\n  per_minute: \(perMinute)\n  quiet_hours: \"off\"\n"
+        try folder.write("m.yaml", manifest)
+        return (folder, sandbox)
+    }
+}
