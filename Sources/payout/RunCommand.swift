@@ -30,7 +30,9 @@ struct RunCommand: AsyncParsableCommand {
         let endpoint = try await MerchantEndpoint.start(manifest, allowReadableKeyFile: allowReadableKeyFile)
         let display = ProgressDisplay(mode: json ? .json : quiet ? .quiet : .automatic, campaign: manifest.campaign)
         let stop = StopSignal()
-        let signals = SignalWatcher { stop.trip() }
+        let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {
+            stop.trip()
+        }
         let end: RunEnd
         let status: CampaignStatus?
         do {

@@ -57,7 +57,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let sandbox = try await RedpackSandbox.start(configuration)
         FileHandle.standardOutput.write(Data((sandbox.listeningLine + "\n").utf8))
         let stop = StopSignal()
-        let signals = SignalWatcher { stop.trip() }
+        let signals = SignalWatcher(firstMessage: "sandbox: shutting down") { stop.trip() }
         await stop.wait()
         signals.cancel()
         await sandbox.shutdown()

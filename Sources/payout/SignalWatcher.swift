@@ -7,14 +7,14 @@ import Synchronization
 final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
-    init(onFirst: @escaping @Sendable () -> Void) {
+    init(firstMessage: String, onFirst: @escaping @Sendable () -> Void) {
         let count = Counter()
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if count.increment() == 1 {
-                    Terminal.error("\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)")
+                    Terminal.error(firstMessage)
                     onFirst()
                 } else {
                     Foundation.exit(ExitStatus.temporary)

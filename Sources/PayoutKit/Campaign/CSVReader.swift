@@ -11,6 +11,9 @@ public struct CSVRecord: Sendable, Equatable {
 /// Streams an RFC 4180 file record by record, in constant memory: quoted cells with commas,
 /// quotes and line breaks; CRLF or LF; UTF-8 with or without a BOM, or GB18030/GBK, told
 /// apart by whether the start of the file is valid UTF-8. It also fingerprints the raw bytes.
+///
+/// `nextRow()` is the fast path: the current record's cells stay raw UTF-8 in one reused
+/// buffer, so a million rows are read without a String per cell. `next()` builds Strings.
 public final class CSVReader {
     public enum Encoding: String, Sendable {
         case utf8 = "UTF-8"
@@ -20,21 +23,27 @@ public final class CSVReader {
 
     public let path: String
     public private(set) var encoding: Encoding = .utf8
+    /// The line the current record starts on.
+    public private(set) var recordLine = 1
     private let file: UnsafeMutablePointer<FILE>
+    private var closed = false
     private var buffer: [UInt8] = []
     private var position = 0
     private var endOfFile = false
     private var line = 1
+    private var pendingLF = false
     private var decoder: GB18030Decoder?
     private let hasher = SHA256Hasher()
-    private var pendingLF = false
-    private var closed = false
+    private var cellBytes: [UInt8] = []
+    private var cellEnds: [Int] = []
 
     private static let chunkSize = 1 << 16
 
     public init(path: String) throws(InputError) {
         self.path = path
-        self.file = try Self.open(path)
+        file = try Self.open(path)
+        cellBytes.reserveCapacity(1024)
+        cellEnds.reserveCapacity(16)
         do {
             try detectEncoding()
         } catch {
@@ -58,81 +67,166 @@ public final class CSVReader {
         if !closed { fclose(file) }
     }
 
-    /// SHA-256 (hex) of every raw byte read so far: the whole file once `next()` returned nil.
+    /// SHA-256 (hex) of every raw byte read so far: the whole file once reading has ended.
     public var fingerprint: String { hasher.hexDigest() }
 
-    /// The next record, or nil at the end of the file.
+    public var cellCount: Int { cellEnds.count }
+
+    /// Rows in the file, judged from its size and the first chunk's line lengths: enough to
+    /// size tables once instead of growing them a million rows at a time.
+    public private(set) var estimatedRows = 0
+
+    /// A blank line: one empty cell.
+    public var isBlankRow: Bool { cellEnds.count == 1 && cellEnds[0] == 0 }
+
+    /// The raw UTF-8 of cell `index` of the current record, valid only inside `body`.
+    public func withCell<T, E: Error>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T {
+        let start = index == 0 ? 0 : cellEnds[index - 1]
+        return try cellBytes.withUnsafeBufferPointer { (bytes) throws(E) -> T in
+            try body(UnsafeBufferPointer(rebasing: bytes[start..<cellEnds[index]]))
+        }
+    }
+
+    public func string(_ index: Int) -> String {
+        withCell(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The next record as Strings, or nil at the end of the file.
     public func next() throws(InputError) -> CSVRecord? {
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var afterQuote = false
-        var quoted = false
-        let start = line
-        while true {
+        guard try nextRow() else { return nil }
+        return CSVRecord(line: recordLine, fields: (0..<cellCount).map(string))
+    }
+
+    /// Reads the next record into the reused cell buffer; false at the end of the file.
+    /// The scan works on local copies of the reader's state: class properties touched per
+    /// byte would pay for dynamic exclusivity checks a million times over.
+    public func nextRow() throws(InputError) -> Bool {
+        var cells = cellBytes
+        var ends = cellEnds
+        cellBytes = []
+        cellEnds = []
+        defer {
+            cellBytes = cells
+            cellEnds = ends
+        }
+        cells.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        recordLine = line
+        var scan = Scan(line: line, pendingLF: pendingLF)
+        var complete = false
+        while !complete {
             if position == buffer.count {
                 if endOfFile { break }
                 try refill()
                 continue
             }
-            let byte = buffer[position]
-            position += 1
-            if pendingLF {
-                pendingLF = false
-                if byte == UInt8(ascii: "\n") { continue }
+            var cursor = position
+            complete = buffer.withUnsafeBufferPointer { bytes in
+                scan.run(bytes, from: &cursor, cells: &cells, ends: &ends)
             }
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    inQuotes = false
-                    afterQuote = true
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
-                }
-                continue
-            }
-            if afterQuote {
-                afterQuote = false
-                if byte == UInt8(ascii: "\"") {
-                    field.append(byte)
-                    inQuotes = true
-                    continue
-                }
-            }
-            switch byte {
-            case UInt8(ascii: ","):
-                fields.append(try text(field, line: start))
-                field.removeAll(keepingCapacity: true)
-                quoted = false
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                line += 1
-                pendingLF = byte == UInt8(ascii: "\r")
-                fields.append(try text(field, line: start))
-                return CSVRecord(line: start, fields: fields)
-            case UInt8(ascii: "\"") where field.isEmpty && !quoted:
-                inQuotes = true
-                quoted = true
-            default:
-                field.append(byte)
-            }
+            position = cursor
         }
-        if inQuotes {
-            throw InputError(file: path, line: start, message: "a quoted cell is never closed (a \" is missing)")
+        line = scan.line
+        pendingLF = scan.pendingLF
+        if !complete {
+            if scan.inQuotes {
+                throw InputError(file: path, line: recordLine, message: "a quoted cell is never closed (a \" is missing)")
+            }
+            guard !ends.isEmpty || !cells.isEmpty || scan.cellQuoted else { return false }
+            ends.append(cells.count)
         }
-        guard !fields.isEmpty || !field.isEmpty || quoted else { return nil }
-        fields.append(try text(field, line: start))
-        return CSVRecord(line: start, fields: fields)
+        if scan.sawHighByte, String(validating: cells, as: UTF8.self) == nil {
+            throw InputError(file: path, line: recordLine, message: "not valid UTF-8 text: save the file as CSV UTF-8 (or GBK)")
+        }
+        return true
     }
 
-    private func text(_ bytes: [UInt8], line: Int) throws(InputError) -> String {
-        guard let value = String(validating: bytes, as: UTF8.self) else {
-            throw InputError(file: path, line: line, message: "not valid UTF-8 text: save the file as CSV UTF-8 (or GBK)")
+    /// The RFC 4180 state machine over one buffer of bytes.
+    private struct Scan {
+        var line: Int
+        var pendingLF: Bool
+        var inQuotes = false
+        var afterQuote = false
+        var cellQuoted = false
+        var cellStart = 0
+        var sawHighByte = false
+
+        init(line: Int, pendingLF: Bool) {
+            self.line = line
+            self.pendingLF = pendingLF
         }
-        return value
+
+        /// Consumes bytes up to the end of a record (true) or of the buffer (false).
+        mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, from cursor: inout Int, cells: inout [UInt8], ends: inout [Int]) -> Bool {
+            while cursor < bytes.count {
+                let byte = bytes[cursor]
+                cursor += 1
+                if pendingLF {
+                    pendingLF = false
+                    if byte == 0x0A { continue }
+                }
+                if byte >= 0x80 { sawHighByte = true }
+                if inQuotes {
+                    if byte == 0x22 {
+                        inQuotes = false
+                        afterQuote = true
+                    } else {
+                        if byte == 0x0A { line += 1 }
+                        cells.append(byte)
+                    }
+                    continue
+                }
+                if afterQuote {
+                    afterQuote = false
+                    if byte == 0x22 {
+                        cells.append(byte)
+                        inQuotes = true
+                        continue
+                    }
+                }
+                switch byte {
+                case 0x2C:
+                    ends.append(cells.count)
+                    cellStart = cells.count
+                    cellQuoted = false
+                case 0x0A, 0x0D:
+                    line += 1
+                    pendingLF = byte == 0x0D
+                    ends.append(cells.count)
+                    return true
+                case 0x22 where cells.count == cellStart && !cellQuoted:
+                    inQuotes = true
+                    cellQuoted = true
+                default:
+                    cells.append(byte)
+                    copyOrdinaryRun(bytes, from: &cursor, into: &cells)
+                }
+            }
+            return false
+        }
+
+        /// Most bytes are none of `,` `"` CR LF: copy such a run at once, not byte by byte.
+        private mutating func copyOrdinaryRun(_ bytes: UnsafeBufferPointer<UInt8>, from cursor: inout Int, into cells: inout [UInt8]) {
+            var end = cursor
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { break }
+                if byte >= 0x80 { sawHighByte = true }
+                end += 1
+            }
+            if end > cursor {
+                cells.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
+                cursor = end
+            }
+        }
     }
 
     private func detectEncoding() throws(InputError) {
         let raw = try readRaw()
+        var info = stat()
+        let size = fstat(fileno(file), &info) == 0 ? Int(info.st_size) : raw.count
+        let lines = max(1, raw.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        estimatedRows = size / max(1, raw.count / lines) + lines
         if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
             encoding = .utf8BOM
             buffer = Array(raw.dropFirst(3))
@@ -164,15 +258,15 @@ public final class CSVReader {
     }
 
     private func readRaw() throws(InputError) -> [UInt8] {
-        var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
-        let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, Self.chunkSize, file) }
-        if count < Self.chunkSize {
+        let chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { storage, count in
+            count = fread(storage.baseAddress, 1, Self.chunkSize, file)
+        }
+        if chunk.count < Self.chunkSize {
             if ferror(file) != 0 {
                 throw InputError(file: path, line: line, message: "read error: \(String(cString: strerror(errno)))")
             }
             endOfFile = true
         }
-        chunk.removeSubrange(count...)
         chunk.withUnsafeBytes { hasher.update($0) }
         return chunk
     }

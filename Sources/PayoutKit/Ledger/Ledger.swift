@@ -23,17 +23,31 @@ public actor Ledger {
     /// readable by their owner only: they hold recipients' data.
     public static func open(_ path: String) async throws -> Ledger {
         let ledger = Ledger(path: path)
-        try await ledger.connect()
+        try await ledger.connect(bulk: false)
         return ledger
     }
 
-    private func connect() throws {
+    /// A fresh file that is only renamed into place once its import committed and was
+    /// synced: crash safety comes from the rename, so the import itself skips the WAL and
+    /// per-commit syncs (an in-memory journal still allows rollback).
+    static func openForBulkImport(_ path: String) async throws -> Ledger {
+        let ledger = Ledger(path: path)
+        try await ledger.connect(bulk: true)
+        return ledger
+    }
+
+    private func connect(bulk: Bool) throws {
         let isNew = !FileManager.default.fileExists(atPath: path)
         let connection = try SQLiteConnection(path: path)
         if isNew {
             chmod(path, 0o600)
         }
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        // In a bulk import the campaign row and its items are written by one transaction
+        // into a file nobody else sees, so foreign keys hold by construction there.
+        let durability = bulk
+            ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        try connection.execute(durability + " PRAGMA cache_size=-16384;")
         let version = try connection.prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
         guard version <= Schema.version else {
             throw LedgerError("ledger \(path) has schema version \(version), newer than this payout (\(Schema.version)): upgrade payout")
@@ -76,7 +90,7 @@ public actor Ledger {
                 texts: ["act_name": row.text(3)!, "wishing": row.text(4)!, "remark": row.text(5)!,
                         "send_name": row.text(6)!, "nick_name": row.text(7)!, "scene_id": row.text(8)!],
                 recipientsPath: row.text(9)!, recipientsFingerprint: row.text(10)!,
-                extraColumns: CSVText.parseJSONArray(row.text(11)!), itemCount: row.int(12),
+                extraColumns: Self.decodeColumns(row.text(11)!), itemCount: row.int(12),
                 total: Amount(fen: row.int(13)), itemIDs: row.int(14)...max(row.int(14), row.int(15)),
                 importedAt: row.text(16)!)
         }.first
@@ -108,27 +122,36 @@ public actor Ledger {
                     .text(texts["send_name"]!), .text(texts["nick_name"]!), .text(texts["scene_id"]!),
                     .text(manifest.recipients), .text(BeijingTime.iso8601(now)),
                 ])
-            let insert = try db.prepare("INSERT INTO items (campaign_id, line, openid, amount, extras) VALUES (?, ?, ?, ?, ?)")
-            let campaign = SQLValue.text(manifest.campaign)
+            let insert = try db.prepare("INSERT INTO items (campaign_id, line, openid, amount, extras) VALUES (?1, ?2, ?3, ?4, ?5)")
+            insert.bind([.text(manifest.campaign)])
+            var extras: [UInt8] = []
             var firstID: Int?
             var lastID = 0
-            let summary = try RecipientsValidator.read(manifest) { (recipient) throws(InputError) in
-                    insert.bind([campaign, .integer(recipient.line), .text(recipient.openid), .integer(recipient.amount.fen),
-                                 recipient.extras.isEmpty ? .null : .text(CSVText.jsonArray(recipient.extras))])
-                    do {
-                        while try insert.step() {}
-                    } catch {
-                        throw InputError(file: manifest.recipients, line: recipient.line, message: "cannot be stored: \(error)")
-                    }
-                    lastID = db.lastInsertRowID
-                    if firstID == nil { firstID = lastID }
+            let summary = try RecipientsValidator.read(manifest) { (row) throws(InputError) in
+                insert.reset()
+                insert.bind(integer: row.line, at: 2)
+                insert.bind(text: row.openid, at: 3)
+                insert.bind(integer: row.amount.fen, at: 4)
+                extras.removeAll(keepingCapacity: true)
+                row.forEachExtra { cell in
+                    extras.append(0x2C)
+                    CSVText.cell(cell, into: &extras)
+                }
+                extras.withUnsafeBufferPointer { insert.bind(text: $0, at: 5) }
+                do {
+                    while try insert.step() {}
+                } catch {
+                    throw InputError(file: manifest.recipients, line: row.line, message: "cannot be stored: \(error)")
+                }
+                lastID = db.lastInsertRowID
+                if firstID == nil { firstID = lastID }
             }
             try db.prepare("""
                 UPDATE campaigns SET recipients_sha256 = ?, recipients_encoding = ?, extra_columns = ?, item_count = ?,
                     total_amount = ?, first_item_id = ?, last_item_id = ? WHERE id = ?
                 """).run([
-                    .text(summary.fingerprint), .text(summary.encoding.rawValue), .text(CSVText.jsonArray(summary.extraColumns)),
-                    .integer(summary.count), .integer(summary.total.fen), .integer(firstID ?? 0), .integer(lastID), campaign,
+                    .text(summary.fingerprint), .text(summary.encoding.rawValue), .text(Self.encodeColumns(summary.extraColumns)),
+                    .integer(summary.count), .integer(summary.total.fen), .integer(firstID ?? 0), .integer(lastID), .text(manifest.campaign),
                 ])
             return .imported(summary)
         }
@@ -201,28 +224,47 @@ public actor Ledger {
             """)
         statement.bind([.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)])
         var rows = 0
-        let extraCount = campaign.extraColumns.count
+        let padding = [UInt8](repeating: 0x2C, count: campaign.extraColumns.count)
         while try statement.step() {
-            var cells = [String]()
-            cells.reserveCapacity(11 + extraCount)
-            cells.append(String(statement.int(0)))
-            cells.append(statement.text(1) ?? "")
-            cells.append(String(statement.int(2)))
-            for column in Int32(3)...Int32(7) {
-                cells.append(statement.text(column) ?? "")
+            try output.append { buffer in
+                CSVText.integer(statement.int(0), into: &buffer)
+                buffer.append(0x2C)
+                CSVText.cell(statement.bytes(1), into: &buffer)
+                buffer.append(0x2C)
+                CSVText.integer(statement.int(2), into: &buffer)
+                for column in Int32(3)...Int32(7) {
+                    buffer.append(0x2C)
+                    CSVText.cell(statement.bytes(column), into: &buffer)
+                }
+                buffer.append(0x2C)
+                CSVText.integer(statement.int(8), into: &buffer)
+                for column in Int32(9)...Int32(10) {
+                    buffer.append(0x2C)
+                    CSVText.cell(statement.bytes(column), into: &buffer)
+                }
+                let extras = statement.bytes(11)
+                if extras.isEmpty {
+                    buffer.append(contentsOf: padding)
+                } else {
+                    buffer.append(contentsOf: extras)
+                }
+                CSVText.endRow(&buffer)
             }
-            cells.append(String(statement.int(8)))
-            cells.append(statement.text(9) ?? "")
-            cells.append(statement.text(10) ?? "")
-            if extraCount > 0 {
-                let extras = statement.text(11).map(CSVText.parseJSONArray) ?? []
-                cells += (0..<extraCount).map { $0 < extras.count ? extras[$0] : "" }
-            }
-            try output.append { CSVText.row(cells, into: &$0) }
             rows += 1
         }
         try output.flush()
         return rows
+    }
+}
+
+extension Ledger {
+    /// The recipients file's extra column names, as stored with the campaign.
+    static func encodeColumns(_ columns: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(columns)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decodeColumns(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }
 

@@ -28,7 +28,7 @@ public enum LedgerFile {
         let staging = path + ".importing-\(ProcessInfo.processInfo.processIdentifier)"
         let stagingFiles = [staging, staging + "-wal", staging + "-shm", staging + "-journal"]
         do {
-            let ledger = try await Ledger.open(staging)
+            let ledger = try await Ledger.openForBulkImport(staging)
             let outcome: ImportOutcome
             do {
                 outcome = try await ledger.importCampaign(manifest)
@@ -37,13 +37,23 @@ public enum LedgerFile {
                 throw error
             }
             await ledger.close()
+            try sync(staging)
             guard rename(staging, path) == 0 else {
                 throw LedgerError("cannot create the ledger \(path): \(String(cString: strerror(errno)))")
             }
+            try sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
             return (try await Ledger.open(path), outcome)
         } catch {
             for file in stagingFiles { unlink(file) }
             throw error
         }
+    }
+
+    /// fsync of a file or folder: the staged ledger's data, then its new name, reach the disk.
+    private static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw LedgerError("cannot sync \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw LedgerError("cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 }

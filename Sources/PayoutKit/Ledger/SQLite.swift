@@ -26,6 +26,7 @@ final class SQLiteConnection {
     let path: String
 
     init(path: String) throws(LedgerError) {
+        SQLiteLibrary.configure()
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -82,6 +83,17 @@ final class SQLiteConnection {
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 }
 
+/// Process-wide SQLite settings, applied once before the first connection.
+enum SQLiteLibrary {
+    private static let configured: Void = {
+        _ = csqlite_disable_memory_statistics()
+    }()
+
+    static func configure() {
+        _ = configured
+    }
+}
+
 /// A prepared statement; reset and rebound for every use, so hot paths prepare once.
 final class Statement {
     private let handle: OpaquePointer
@@ -118,6 +130,31 @@ final class Statement {
                 }
             }
         }
+    }
+
+    /// Binds raw UTF-8 as text, copied by SQLite; no bytes bind NULL.
+    func bind(text bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) {
+            guard let base = $0.baseAddress, !$0.isEmpty else {
+                sqlite3_bind_null(handle, index)
+                return
+            }
+            _ = csqlite_bind_text_transient(handle, index, base, Int32($0.count))
+        }
+    }
+
+    func bind(integer value: Int, at index: Int32) {
+        sqlite3_bind_int64(handle, index, sqlite3_int64(value))
+    }
+
+    func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// The column's text as raw UTF-8, valid until the next step; empty for NULL.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
     /// Steps once: true while a row is available.

@@ -33,9 +33,12 @@ enum Schema {
             line INTEGER NOT NULL,
             openid TEXT NOT NULL,
             amount INTEGER NOT NULL CHECK (amount > 0),
+            -- the recipients file's other cells, stored as the report writes them
+            -- (",cell,cell", quoted and formula-neutralised), so export copies them as they are
             extras TEXT,
+            -- spelled with ORs: an IN list builds a temporary table on every insert
             state TEXT NOT NULL DEFAULT 'pending'
-                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'retrying')),
+                CHECK (state = 'pending' OR state = 'sending' OR state = 'sent' OR state = 'failed' OR state = 'retrying'),
             bill_number TEXT,
             err_code TEXT,
             err_code_des TEXT,
