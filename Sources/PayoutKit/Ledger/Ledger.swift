@@ -124,28 +124,29 @@ public actor Ledger {
                 ])
             let insert = try db.prepare("INSERT INTO items (campaign_id, line, openid, amount, extras) VALUES (?1, ?2, ?3, ?4, ?5)")
             insert.bind([.text(manifest.campaign)])
-            var extras: [UInt8] = []
             var firstID: Int?
             var lastID = 0
-            let summary = try RecipientsValidator.read(manifest) { (row) throws(InputError) in
-                insert.reset()
-                insert.bind(integer: row.line, at: 2)
-                insert.bind(text: row.openid, at: 3)
-                insert.bind(integer: row.amount.fen, at: 4)
-                extras.removeAll(keepingCapacity: true)
-                row.forEachExtra { cell in
-                    extras.append(0x2C)
-                    CSVText.cell(cell, into: &extras)
+            let pipeline = ImportPipeline(manifest)
+            do {
+                while let batch = pipeline.take() {
+                    for index in 0..<batch.count {
+                        try batch.withRow(index) { (openid, extras) throws(LedgerError) in
+                            insert.reset()
+                            insert.bind(integer: batch.lines[index], at: 2)
+                            insert.bind(text: openid, at: 3)
+                            insert.bind(integer: batch.amounts[index], at: 4)
+                            insert.bind(text: extras, at: 5)
+                            while try insert.step() {}
+                        }
+                        lastID = db.lastInsertRowID
+                        if firstID == nil { firstID = lastID }
+                    }
                 }
-                extras.withUnsafeBufferPointer { insert.bind(text: $0, at: 5) }
-                do {
-                    while try insert.step() {}
-                } catch {
-                    throw InputError(file: manifest.recipients, line: row.line, message: "cannot be stored: \(error)")
-                }
-                lastID = db.lastInsertRowID
-                if firstID == nil { firstID = lastID }
+            } catch {
+                pipeline.cancel()
+                throw error
             }
+            let summary = try pipeline.result()
             try db.prepare("""
                 UPDATE campaigns SET recipients_sha256 = ?, recipients_encoding = ?, extra_columns = ?, item_count = ?,
                     total_amount = ?, first_item_id = ?, last_item_id = ? WHERE id = ?
