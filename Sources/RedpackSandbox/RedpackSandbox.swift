@@ -18,14 +18,19 @@ public final class RedpackSandbox: Sendable {
 
     /// Makes the PKI, writes the merchant's files into `configuration.directory`, and listens.
     public static func start(_ configuration: SandboxConfiguration) async throws -> RedpackSandbox {
-        let pki = try SandboxPKI(mchID: configuration.mchID)
+        let pki = try SandboxPKI(mchID: configuration.mchID, serverCertificate: configuration.serverCertificate)
         try pki.write(to: configuration.directory)
         let api = try SandboxAPI(configuration: configuration)
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: pki.serverCertificatePEM, format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: pki.serverKeyPEM, format: .pem)),
             trustRoots: .certificates([try NIOSSLCertificate(bytes: pki.caCertificatePEM, format: .pem)]))
-        tls.minimumTLSVersion = .tlsv12
+        if configuration.legacyTLSOnly {
+            tls.minimumTLSVersion = .tlsv1
+            tls.maximumTLSVersion = .tlsv11
+        } else {
+            tls.minimumTLSVersion = .tlsv12
+        }
         let sslContext = try NIOSSLContext(configuration: tls)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let bootstrap = ServerBootstrap(group: group)
@@ -86,6 +91,11 @@ public final class RedpackSandbox: Sendable {
     /// Changes the injected faults while running, so a test can fail a request, then let its retry through.
     public func setFaults(systemError: Double = 0, lost: Double = 0) {
         api.setFaults(systemError: systemError, lost: lost)
+    }
+
+    /// Every answer bad this way from now on (the sandbox still pays first), until nil.
+    public func forceBadAnswer(_ kind: BadAnswer?) {
+        api.forceBadAnswer(kind)
     }
 
     public func shutdown() async {

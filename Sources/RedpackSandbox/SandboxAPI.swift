@@ -2,9 +2,17 @@ import Foundation
 import PayoutKit
 import Synchronization
 
-/// What the HTTP layer does with a request: answer (after a delay), or close without a word.
+/// What the HTTP layer does with a request, after a delay.
 struct SandboxReply {
-    var body: [UInt8]?
+    enum Answer {
+        case respond(status: Int, body: [UInt8])
+        /// Close the connection without a word (a lost answer).
+        case hangUp
+        /// Reset the connection (RST).
+        case reset
+    }
+
+    var answer: Answer
     var delay: Duration
 }
 
@@ -19,6 +27,7 @@ final class SandboxAPI: Sendable {
         var balance: Int?
         var systemErrorProbability: Double
         var lostProbability: Double
+        var forcedBadAnswer: BadAnswer?
     }
 
     let configuration: SandboxConfiguration
@@ -59,6 +68,11 @@ final class SandboxAPI: Sendable {
         }
     }
 
+    /// Every answer bad this way from now on, until cleared with nil.
+    func forceBadAnswer(_ kind: BadAnswer?) {
+        state.withLock { $0.forcedBadAnswer = kind }
+    }
+
     func noteConnection() {
         state.withLock { $0.record.connections += 1 }
     }
@@ -67,16 +81,16 @@ final class SandboxAPI: Sendable {
         let delay = state.withLock { state in
             let jitter = configuration.latencyJitter.milliseconds
             let offset = jitter > 0 ? Int.random(in: -jitter...jitter, using: &state.random) : 0
-            return Duration.milliseconds(max(0, configuration.latency.milliseconds + offset))
+            let slow = state.random.chance(configuration.slowProbability) ? configuration.slowDelay.milliseconds : 0
+            return Duration.milliseconds(max(0, configuration.latency.milliseconds + offset) + slow)
         }
         switch path {
         case "/mmpaymkttransfers/sendredpack":
-            let (answer, lost) = sendRedpack(body)
-            return SandboxReply(body: lost ? nil : answer, delay: delay)
+            return SandboxReply(answer: sendRedpack(body), delay: delay)
         case "/mmpaymkttransfers/gethbinfo":
-            return SandboxReply(body: queryRedpack(body), delay: delay)
+            return SandboxReply(answer: .respond(status: 200, body: queryRedpack(body)), delay: delay)
         default:
-            return SandboxReply(body: Self.encode(Self.returnFail("接口不存在")), delay: delay)
+            return SandboxReply(answer: .respond(status: 404, body: Self.encode(Self.returnFail("接口不存在"))), delay: delay)
         }
     }
 
@@ -95,26 +109,35 @@ final class SandboxAPI: Sendable {
                                          "total_num", "wishing", "client_ip", "act_name", "remark", "nick_name",
                                          "scene_id", "min_value", "max_value"]
 
-    private func sendRedpack(_ body: [UInt8]) -> (answer: [UInt8], lost: Bool) {
+    private func sendRedpack(_ body: [UInt8]) -> SandboxReply.Answer {
         let fields: [String: String]
         switch authenticated(body, appIDField: "wxappid") {
         case .failure(let answer):
             journal(api: "sendredpack", fields: [:], outcome: answer.outcome, paid: false)
-            return (Self.encode(answer.fields), false)
+            return .respond(status: 200, body: Self.encode(answer.fields))
         case .success(let value):
             fields = value
         }
         let billNumber = fields["mch_billno"] ?? ""
         let now = configuration.now()
-        let decision: (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) = state.withLock { state in
+        let (decision, badAnswer) = state.withLock { state in
             state.record.requests += 1
             state.record.requestsByBillNumber[billNumber, default: 0] += 1
-            let result = decide(fields, now: now, state: &state)
+            var result = decide(fields, now: now, state: &state)
+            var bad = state.forcedBadAnswer
+            if bad == nil, !result.lost, state.random.chance(configuration.badAnswerProbability) {
+                bad = BadAnswer.allCases.randomElement(using: &state.random)
+            }
+            if let bad {
+                result.outcome += "+" + bad.rawValue
+            }
             state.record.outcomes[result.outcome, default: 0] += 1
-            return result
+            return (result, bad)
         }
         journal(api: "sendredpack", fields: fields, outcome: decision.outcome, paid: decision.paid)
-        return (Self.encode(decision.fields), decision.lost)
+        if decision.lost { return .hangUp }
+        if let badAnswer { return badAnswer.apply(to: decision.fields, encode: Self.encode) }
+        return .respond(status: 200, body: Self.encode(decision.fields))
     }
 
     private func decide(_ fields: [String: String], now: Date, state: inout State) -> (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) {

@@ -17,6 +17,14 @@ public struct SandboxConfiguration: Sendable {
     public var systemErrorProbability = 0.0
     /// Probability of paying, then closing the connection without an answer.
     public var lostProbability = 0.0
+    /// Probability of an extra `slowDelay` on an answer: slower than a client's timeout.
+    public var slowProbability = 0.0
+    public var slowDelay: Duration = .zero
+    /// Probability of paying, then answering with one of the `BadAnswer` kinds.
+    public var badAnswerProbability = 0.0
+    public var serverCertificate = ServerCertificate.valid
+    /// Serve TLS 1.0/1.1 only: a client must refuse it.
+    public var legacyTLSOnly = false
     /// NOTENOUGH once paying would exceed this many fen; nil is unlimited.
     public var balance: Int?
     /// SECOND_OVER_LIMITED past this many requests in any 60 s window; nil is unlimited.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -49,10 +52,19 @@ final class SandboxHTTPHandler: ChannelInboundHandler {
         let keepAlive = requestHead.isKeepAlive
         let loop = context.eventLoop.assumeIsolated()
         let send = { [self] in
-            if let answer = reply.body {
-                write(status: .ok, body: answer, keepAlive: keepAlive, context: context)
-            } else {
+            switch reply.answer {
+            case .respond(let status, let body):
+                write(status: HTTPResponseStatus(statusCode: status), body: body, keepAlive: keepAlive, context: context)
+            case .hangUp:
                 context.close(promise: nil)
+            case .reset:
+                guard let socket = context.channel as? any SocketOptionProvider else {
+                    context.close(promise: nil)
+                    return
+                }
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
             }
         }
         if reply.delay > .zero {

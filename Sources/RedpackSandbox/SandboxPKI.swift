@@ -15,9 +15,20 @@ public struct SandboxPKI: Sendable {
 
     public static let fileNames = (ca: "ca.pem", certificate: "client_cert.pem", key: "client_key.pem", pkcs12: "client.p12")
 
-    public init(mchID: String) throws(SandboxError) {
+    public init(mchID: String, serverCertificate: ServerCertificate = .valid) throws(SandboxError) {
         let authority = try CertificateAuthority(commonName: "payout sandbox CA")
-        let server = try authority.issue(commonName: "127.0.0.1", usage: .server(names: ["IP:127.0.0.1", "DNS:localhost"]))
+        let loopback = ["IP:127.0.0.1", "DNS:localhost"]
+        let server: CertificateAuthority.Issued
+        switch serverCertificate {
+        case .valid:
+            server = try authority.issue(commonName: "127.0.0.1", usage: .server(names: loopback))
+        case .expired:
+            server = try authority.issue(commonName: "127.0.0.1", usage: .server(names: loopback), validity: (-30 * 86_400)...(-86_400))
+        case .wrongHost:
+            server = try authority.issue(commonName: "api.example.com", usage: .server(names: ["DNS:api.example.com"]))
+        case .selfSigned:
+            server = try CertificateAuthority.selfSigned(commonName: "127.0.0.1", names: loopback)
+        }
         let client = try authority.issue(commonName: mchID, usage: .client)
         caCertificatePEM = authority.certificatePEM
         serverCertificatePEM = server.certificatePEM
@@ -115,6 +126,17 @@ public final class CertificateAuthority: @unchecked Sendable {
         let certificate = try Self.build(
             commonName: commonName, publicKey: key, issuer: root.certificate, signingKey: root.key,
             extensions: extensions, validity: validity)
+        return Issued(certificate: certificate, key: key)
+    }
+
+    /// A server certificate that vouches for itself, as a careless or hostile server's does.
+    public static func selfSigned(commonName: String, names: [String]) throws(SandboxError) -> Issued {
+        let key = try generateKey()
+        let certificate = try build(
+            commonName: commonName, publicKey: key, issuer: nil, signingKey: key,
+            extensions: ["basicConstraints": "critical,CA:FALSE", "keyUsage": "critical,digitalSignature,keyAgreement",
+                         "extendedKeyUsage": "serverAuth", "subjectAltName": names.joined(separator: ",")],
+            validity: -3600...(30 * 86_400))
         return Issued(certificate: certificate, key: key)
     }
 

@@ -9,9 +9,10 @@ struct MerchantEndpoint {
     let client: RedpackClient
     private let sandbox: RedpackSandbox?
 
-    static func start(_ manifest: Manifest, allowReadableKeyFile: Bool) async throws -> MerchantEndpoint {
+    static func start(_ manifest: Manifest, allowReadableKeyFile: Bool, timeout: Duration) async throws -> MerchantEndpoint {
         guard manifest.merchant.endpoint == .sandbox else {
-            let (merchant, transport) = try MerchantCredentials.resolve(manifest, allowReadableKeyFile: allowReadableKeyFile)
+            var (merchant, transport) = try MerchantCredentials.resolve(manifest, allowReadableKeyFile: allowReadableKeyFile)
+            transport.totalTimeout = timeout
             return MerchantEndpoint(client: RedpackClient(merchant: merchant, transport: transport), sandbox: nil)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("payout-sandbox-\(getpid())")
@@ -26,7 +27,8 @@ struct MerchantEndpoint {
             apiKey: APIKey(configuration.apiKey), endpoint: sandbox.endpoint)
         let identity = try ClientIdentity(
             certificate: sandbox.clientCertificateFile.path, key: sandbox.clientKeyFile.path, password: configuration.mchID)
-        let client = RedpackClient(merchant: merchant, transport: TransportConfiguration(identity: identity, caFile: sandbox.caFile.path))
+        let client = RedpackClient(
+            merchant: merchant, transport: TransportConfiguration(identity: identity, caFile: sandbox.caFile.path, totalTimeout: timeout))
         return MerchantEndpoint(client: client, sandbox: sandbox)
     }
 

@@ -16,6 +16,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per event on standard output.") var json = false
     @Flag(name: .customLong("allow-readable-key-file"), help: "Accept an API key file that other users can read.")
     var allowReadableKeyFile = false
+    @Option(name: .customLong("request-timeout"), help: "Seconds to wait for one answer before asking again under the same bill number.")
+    var requestTimeout = 30.0
+
+    func validate() throws {
+        guard requestTimeout >= 0.1 && requestTimeout <= 600 else {
+            throw ValidationError("--request-timeout must be between 0.1 and 600 seconds")
+        }
+    }
 
     func run() async throws {
         let manifest = try options.load()
@@ -27,7 +35,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("payout: \(held)")
             throw ExitCode(ExitStatus.temporary)
         }
-        let endpoint = try await MerchantEndpoint.start(manifest, allowReadableKeyFile: allowReadableKeyFile)
+        let endpoint = try await MerchantEndpoint.start(
+            manifest, allowReadableKeyFile: allowReadableKeyFile, timeout: .milliseconds(Int(requestTimeout * 1000)))
         let display = ProgressDisplay(mode: json ? .json : quiet ? .quiet : .automatic, campaign: manifest.campaign)
         let stop = StopSignal()
         let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {

@@ -17,7 +17,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Delay every answer: MS or MS:JITTER.") var latency: String?
     @Option(help: "Probability of answering SYSTEMERROR without paying.") var systemerror = 0.0
     @Option(help: "Probability of paying, then closing the connection unanswered.") var lost = 0.0
-    @Option(help: "Answer NOTENOUGH once paying would exceed this many fen.") var balance: Int?
+    @Option(help: "Delay an answer by MS more with probability P: P:MS (slower than a client's timeout).") var slow: String?
+    @Option(name: .customLong("bad-answers"), help: "Probability of paying, then answering badly (HTML, empty, truncated, wrong echo or signature, HTTP 5xx, reset).")
+    var badAnswers = 0.0
+    @Option(name: .customLong("server-cert"), help: "valid, expired, wrong-host or self-signed: for testing clients' TLS checks.")
+    var serverCert = "valid"
+    @Flag(name: .customLong("legacy-tls"), help: "Serve TLS 1.0/1.1 only: a correct client refuses it.") var legacyTLS = false
+    @Option(help: "Answer NOTENOUGH once paying would exceed this many fen; SIGUSR1 lifts it (a top-up).") var balance: Int?
     @Option(name: .customLong("per-minute"), help: "Answer SECOND_OVER_LIMITED past N requests in any 60 s.") var perMinute: Int?
     @Option(name: .customLong("quiet-hours"), help: "Answer TIME_LIMITED inside HH:MM-HH:MM Beijing time, or off.") var quietHours = "off"
     @Option(help: "Write one JSON line per request to this file.") var journal: String?
@@ -25,11 +31,18 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        for (name, probability) in [("--systemerror", systemerror), ("--lost", lost)] where !(0...1).contains(probability) {
+        for (name, probability) in [("--systemerror", systemerror), ("--lost", lost), ("--bad-answers", badAnswers)]
+        where !(0...1).contains(probability) {
             throw ValidationError("\(name) must be a probability between 0 and 1")
         }
         if let latency, Self.parseLatency(latency) == nil {
             throw ValidationError("--latency must be MS or MS:JITTER in whole milliseconds, got '\(latency)'")
+        }
+        if let slow, Self.parseSlow(slow) == nil {
+            throw ValidationError("--slow must be P:MS, a probability and whole milliseconds, got '\(slow)'")
+        }
+        if ServerCertificate(rawValue: serverCert) == nil {
+            throw ValidationError("--server-cert must be one of \(ServerCertificate.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if quietHours != "off", QuietHours(parsing: quietHours) == nil {
             throw ValidationError("--quiet-hours must be HH:MM-HH:MM or off, got '\(quietHours)'")
@@ -48,6 +61,13 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         configuration.systemErrorProbability = systemerror
         configuration.lostProbability = lost
+        if let slow, let (probability, delay) = Self.parseSlow(slow) {
+            configuration.slowProbability = probability
+            configuration.slowDelay = .milliseconds(delay)
+        }
+        configuration.badAnswerProbability = badAnswers
+        configuration.serverCertificate = ServerCertificate(rawValue: serverCert) ?? .valid
+        configuration.legacyTLSOnly = legacyTLS
         configuration.balance = balance
         configuration.perMinute = perMinute
         configuration.quietHours = quietHours == "off" ? nil : QuietHours(parsing: quietHours)
@@ -56,11 +76,20 @@ struct SandboxCommand: AsyncParsableCommand {
 
         let sandbox = try await RedpackSandbox.start(configuration)
         FileHandle.standardOutput.write(Data((sandbox.listeningLine + "\n").utf8))
+        let topUp = TopUpSignal { sandbox.setBalance(nil) }
         let stop = StopSignal()
         let signals = SignalWatcher(firstMessage: "sandbox: shutting down") { stop.trip() }
         await stop.wait()
         signals.cancel()
+        topUp.cancel()
         await sandbox.shutdown()
+    }
+
+    static func parseSlow(_ text: String) -> (Double, Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability),
+              let delay = Int(parts[1]), delay >= 0 else { return nil }
+        return (probability, delay)
     }
 
     static func parseLatency(_ text: String) -> (Int, Int)? {

@@ -40,3 +40,19 @@ final class SignalWatcher: @unchecked Sendable {
         }
     }
 }
+
+/// SIGUSR1 to `payout sandbox`: the merchant tops the account up, lifting `--balance`.
+final class TopUpSignal: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+
+    init(onSignal: @escaping @Sendable () -> Void) {
+        signal(SIGUSR1, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        source.setEventHandler(handler: onSignal)
+        source.resume()
+    }
+
+    func cancel() {
+        source.cancel()
+    }
+}

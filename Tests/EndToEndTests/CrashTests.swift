@@ -113,3 +113,26 @@ import Testing
         #expect(ledgerMode == 0o600)
     }
 }
+
+/// The API key file must be the owner's alone.
+@Suite struct KeyFileTests {
+    @Test func keyFileReadableByOthersIsRefusedUnlessAllowed() throws {
+        let (folder, sandbox) = try CampaignFolder.external(count: 3)
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        try folder.write("api_key", sandbox.apiKey + "\n")
+        chmod(folder.url.appendingPathComponent("api_key").path, 0o644)
+        let manifest = String(decoding: try folder.read("m.yaml"), as: UTF8.self)
+        try folder.write("m.yaml", manifest.replacingOccurrences(of: "api_key: env:PAYOUT_TEST_API_KEY", with: "api_key: file:api_key"))
+        let refused = try folder.payout("run", "m.yaml")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines) ==
+            "m.yaml: merchant.api_key: the key file api_key is readable by other users: run chmod 600 api_key (or pass --allow-readable-key-file)")
+        #expect(!folder.exists("payout.sqlite"))
+        #expect(try folder.payout("run", "m.yaml", "--quiet", "--allow-readable-key-file").status == 0)
+        chmod(folder.url.appendingPathComponent("api_key").path, 0o600)
+        #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
+    }
+}
