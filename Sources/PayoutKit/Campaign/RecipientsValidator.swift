@@ -131,6 +131,11 @@ public enum RecipientsValidator {
             && bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
+    public static func isOpenID(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { isOpenID($0) }
+    }
+
     /// Only digits, at most 12 of them: no sign, no decimals, no overflow.
     static func wholeNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard (1...12).contains(bytes.count) else { return nil }
