@@ -29,6 +29,9 @@ import Testing
         #expect(BeijingTime.dateStamp(Self.beijingHalfPastThree) == "20270212")
         #expect(BeijingTime.clockTime(Self.beijingHalfPastThree) == "03:30")
         #expect(BeijingTime.iso8601(Self.beijingHalfPastThree) == "2027-02-12T03:30:00.000+08:00")
+        let withMillis = Self.beijingHalfPastThree.addingTimeInterval(0.25)
+        #expect(BeijingTime.date(fromISO8601: BeijingTime.iso8601(withMillis)) == withMillis)
+        #expect(BeijingTime.date(fromISO8601: "2027-02-12T03:30:00.000Z") == nil)
     }
 
     @Test func quietHoursContainTheNightAndEndAtEight() throws {

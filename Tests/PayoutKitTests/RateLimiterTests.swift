@@ -51,6 +51,16 @@ import Testing
         #expect(Self.maxInAnyWindow(times, length: 60) <= 7)
     }
 
+    @Test func quotaSpansAnEarlierRun() {
+        var first = RateLimiter(perMinute: 100, windowMargin: 0)
+        let earlier = Self.greedyStarts(&first, count: 150)
+        let handover = earlier.last!
+        var second = RateLimiter(perMinute: 100, windowMargin: 0)
+        second.seed(starts: earlier.map { $0 - handover })
+        let later = Self.greedyStarts(&second, count: 150).map { $0 + handover }
+        #expect(Self.maxInAnyWindow(earlier + later, length: 60) <= 100)
+    }
+
     @Test func throttleHalvesTheRateThenRecovers() {
         var limiter = RateLimiter(perMinute: 1800)
         _ = Self.greedyStarts(&limiter, count: 100)

@@ -76,6 +76,14 @@ extension Ledger {
         }
     }
 
+    /// When the last `limit` requests of this ledger's merchant started: a new run honours
+    /// the per-minute quota across the end of the previous one (crashed or not).
+    public func recentRequestStarts(limit: Int) throws -> [Date] {
+        try db.prepare("SELECT started_at FROM attempts ORDER BY id DESC LIMIT ?").rows([.integer(limit)]) { row in
+            row.text(0).flatMap(BeijingTime.date(fromISO8601:))
+        }.compactMap { $0 }
+    }
+
     /// Writes a batch of requests and their effect on items, in one transaction.
     public func record(_ records: [AttemptRecord]) throws {
         guard !records.isEmpty else { return }

@@ -26,6 +26,25 @@ public enum BeijingTime {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, millis)
     }
 
+    /// Reads back what `iso8601` wrote (`yyyy-MM-ddTHH:mm:ss.SSS+08:00`).
+    public static func date(fromISO8601 text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 29, text.hasSuffix("+08:00") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23),
+              let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
+        else { return nil }
+        return date.addingTimeInterval(Double(millis) / 1000)
+    }
+
     /// `HH:MM` on the Beijing clock, as the operator is told when a pause ends.
     public static func clockTime(_ date: Date) -> String {
         let seconds = secondsIntoDay(date)

@@ -54,10 +54,22 @@ public struct RateLimiter: Sendable {
     public mutating func recordStart(at now: Double) {
         refill(at: now)
         tokens -= 1
+        recordWindow(now)
+    }
+
+    /// Starts made before this limiter existed, by an earlier run; call before any other.
+    public mutating func seed(starts earlier: [Double]) {
+        for start in earlier.sorted().suffix(perMinute) {
+            recordWindow(start)
+        }
+        if !earlier.isEmpty { tokens = 0 }
+    }
+
+    private mutating func recordWindow(_ start: Double) {
         if starts.count < perMinute {
-            starts.append(now)
+            starts.append(start)
         } else {
-            starts[oldest] = now
+            starts[oldest] = start
             oldest = (oldest + 1) % perMinute
         }
     }

@@ -27,8 +27,17 @@ struct RunState {
         ledger = runner.ledger
         settings = runner.settings
         origin = runner.clock.now()
-        limiter = RateLimiter(perMinute: settings.perMinute)
         let work = try await ledger.openWork(settings.campaign.id)
+        // The quota spans runs: requests of the previous run count, and so — conservatively,
+        // as if just sent — do those a crash left in flight without a recorded answer.
+        var limiter = RateLimiter(perMinute: settings.perMinute)
+        let start = origin
+        let recent = try await ledger.recentRequestStarts(limit: settings.perMinute)
+            .map { $0.timeIntervalSince(start) }
+            .filter { $0 > -limiter.window }
+        let unanswered = work.carried.filter { $0.state == .sending }.count
+        limiter.seed(starts: recent + Array(repeating: 0, count: min(unanswered, settings.perMinute)))
+        self.limiter = limiter
         retryQueue = work.carried
         cursor = work.pendingCursor
         if let status = try await ledger.status(settings.campaign.id) {
