@@ -21,7 +21,7 @@ struct SandboxReply {
 final class SandboxAPI: Sendable {
     private struct State {
         var record = SandboxRecord()
-        var random: SandboxRandom
+        var random: SeededRandom
         var recentRequests: [Date] = []
         var nextListID = 1
         var balance: Int?
@@ -39,7 +39,7 @@ final class SandboxAPI: Sendable {
         self.configuration = configuration
         signer = Signer(key: APIKey(configuration.apiKey))
         state = Mutex(State(
-            random: SandboxRandom(seed: configuration.seed), balance: configuration.balance,
+            random: SeededRandom(seed: configuration.seed), balance: configuration.balance,
             systemErrorProbability: configuration.systemErrorProbability, lostProbability: configuration.lostProbability))
         var handle: FileHandle?
         if let journal = configuration.journal {

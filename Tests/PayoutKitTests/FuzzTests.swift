@@ -213,22 +213,9 @@ import Testing
     }
 }
 
-/// SplitMix64, seeded: every generated input can be replayed from its seed.
-struct Generator: RandomNumberGenerator {
-    private var state: UInt64
+typealias Generator = SeededRandom
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededRandom {
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func bool() -> Bool { Bool.random(using: &self) }
     mutating func pick<T>(_ options: [T]) -> T { options[int(0...(options.count - 1))] }
