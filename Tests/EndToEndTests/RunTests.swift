@@ -169,3 +169,56 @@ import Testing
         }
     }
 }
+
+/// Bill numbers and settling, across campaigns and across lost answers.
+@Suite struct BillNumberTests {
+    @Test func twoCampaignsOnOneDayNeverShareABillNumber() async throws {
+        let first = try generatedCampaign(count: 40, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { first.remove() }
+        let secondManifest = String(decoding: try first.read("m.yaml"), as: UTF8.self)
+            .replacingOccurrences(of: "campaign: c1", with: "campaign: c2")
+        try first.write("m2.yaml", secondManifest)
+        try await withSandbox { sandbox in
+            let (end, ledger) = try await runCampaign(first, against: sandbox)
+            #expect(end == .complete)
+            await ledger.close()
+            let manifest = try ManifestLoader.load(first.url.appendingPathComponent("m2.yaml").path)
+            let (reopened, outcome) = try await LedgerFile.openImporting(manifest, at: first.url.appendingPathComponent("payout.sqlite").path)
+            guard case .imported = outcome else {
+                Issue.record("the second campaign must be imported into the same ledger")
+                return
+            }
+            let campaign = try await reopened.campaign("c2")!
+            let client = try sandbox.client()
+            var settings = RunSettings(campaign: campaign, mchID: "10000098", perMinute: 60000, quietHours: nil)
+            settings.retry.baseDelay = 0.05
+            #expect(try await Runner(ledger: reopened, client: client, settings: settings).run() == .complete)
+            client.shutdown()
+            let bills = try await reopened.items("c1").compactMap(\.billNumber) + reopened.items("c2").compactMap(\.billNumber)
+            #expect(bills.count == 80)
+            #expect(Set(bills).count == 80, "bill numbers are unique across the ledger")
+            let today = BeijingTime.dateStamp(Date())
+            #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today) && $0.count == 26 })
+            #expect(sandbox.record.payments.count == 80)
+            await reopened.close()
+        }
+    }
+
+    @Test func lingeringItemIsSettledWithGethbinfoNotPaidAgain() async throws {
+        let folder = try generatedCampaign(count: 3, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
+        defer { folder.remove() }
+        try await withSandbox({ $0.lostProbability = 1 }) { sandbox in
+            let (end, ledger) = try await runCampaign(folder, against: sandbox)
+            #expect(end == .complete)
+            let items = try await ledger.items("c1")
+            #expect(items.allSatisfy { $0.state == .sent && $0.attempts == RetryPolicy().queryAfter })
+            for item in items {
+                #expect(item.sendListID == sandbox.record.payments[item.billNumber ?? ""]?.sendListID,
+                        "gethbinfo's detail_id is the send_listid")
+            }
+            #expect(sandbox.record.payments.count == 3)
+            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+            await ledger.close()
+        }
+    }
+}
