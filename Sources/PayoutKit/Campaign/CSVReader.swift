@@ -4,8 +4,6 @@ import Glibc
 public struct CSVRecord: Sendable, Equatable {
     public var line: Int
     public var fields: [String]
-
-    public var isBlank: Bool { fields.count == 1 && fields[0].isEmpty }
 }
 
 /// Streams an RFC 4180 file record by record, in constant memory: quoted cells with commas,

@@ -9,9 +9,4 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
 
     public var description: String { "<api key redacted>" }
     public var debugDescription: String { description }
-
-    /// Lets a test or the sandbox tell whether a text contains the key, without exposing it.
-    public func occurs(in text: String) -> Bool {
-        !bytes.isEmpty && text.utf8.firstRange(of: bytes) != nil
-    }
 }

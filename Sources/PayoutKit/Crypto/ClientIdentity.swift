@@ -12,8 +12,6 @@ public struct ClientIdentity: Sendable {
     let certificatePEM: [UInt8]
     /// Secret: lives in memory only and is never printed.
     let privateKeyPEM: [UInt8]
-    /// The certificate's subject, for messages.
-    public let subject: String
 
     /// - Parameters:
     ///   - certificate: a PEM certificate (optionally followed by its key), or a .p12/.pfx.
@@ -44,7 +42,6 @@ public struct ClientIdentity: Sendable {
         }
         certificatePEM = MemoryBIO.collect { PEM_write_bio_X509($0, pair.0.pointer) }
         privateKeyPEM = MemoryBIO.collect { PEM_write_bio_PrivateKey($0, pair.1.pointer, nil, nil, 0, nil, nil) }
-        subject = Self.subjectLine(pair.0.pointer)
     }
 
     private static func read(_ path: String) throws(ClientIdentityError) -> [UInt8] {
@@ -92,13 +89,6 @@ public struct ClientIdentity: Sendable {
             throw .unusablePKCS12(path: path, reason: reason)
         }
         return (X509Box(certificate), PrivateKeyBox(key))
-    }
-
-    private static func subjectLine(_ certificate: OpaquePointer) -> String {
-        guard let name = X509_get_subject_name(certificate),
-              let line = X509_NAME_oneline(name, nil, 0) else { return "" }
-        defer { copenssl_free(line) }
-        return String(cString: line)
     }
 }
 

@@ -7,6 +7,4 @@ public enum ItemState: String, Sendable, CaseIterable, Codable {
     case sent
     case failed
     case retrying
-
-    public var isFinal: Bool { self == .sent || self == .failed }
 }

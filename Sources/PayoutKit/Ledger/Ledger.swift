@@ -158,14 +158,6 @@ public actor Ledger {
         }
     }
 
-    /// Refuses a manifest whose merchant, texts or recipients differ from what was imported.
-    public func verifyUnchanged(_ manifest: Manifest) throws {
-        guard let existing = try campaign(manifest.campaign) else {
-            throw InputError(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) is not in the ledger \(path): run payout import first")
-        }
-        try Self.verify(manifest, against: existing)
-    }
-
     private static func verify(_ manifest: Manifest, against existing: CampaignRecord) throws {
         var changes: [String] = []
         if existing.mchID != manifest.merchant.mchID { changes.append("merchant.mch_id was \(existing.mchID), now \(manifest.merchant.mchID)") }

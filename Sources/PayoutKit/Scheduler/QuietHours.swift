@@ -42,8 +42,6 @@ public struct QuietHours: Sendable, Equatable, CustomStringConvertible {
         "\(Self.clock(start))-\(Self.clock(end))"
     }
 
-    public var endDescription: String { Self.clock(end) }
-
     private static func clock(_ minutes: Int) -> String {
         let hours = minutes / 60, rest = minutes % 60
         return "\(hours < 10 ? "0" : "")\(hours):\(rest < 10 ? "0" : "")\(rest)"

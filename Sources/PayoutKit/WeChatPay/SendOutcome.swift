@@ -9,13 +9,6 @@ public enum SendOutcome: Sendable, Equatable {
     /// Stop the whole run; nothing about the item changes.
     case stopRun(code: String, message: String)
     case failed(code: String, message: String)
-
-    public var isFinal: Bool {
-        switch self {
-        case .sent, .failed: return true
-        case .unknown, .throttled, .quietWindow, .stopRun: return false
-        }
-    }
 }
 
 /// One exchange as the ledger's audit trail wants it: the outcome plus the raw codes.
