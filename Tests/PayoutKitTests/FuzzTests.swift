@@ -8,7 +8,44 @@ import Testing
 ///
 /// `Scripts/test` runs a short, seeded round; `Scripts/fuzz` runs each for a set time with
 /// fresh seeds (`PAYOUT_FUZZ_SECONDS`, `PAYOUT_FUZZ_SEED`). A failure prints its seed.
-@Suite(.timeLimit(.minutes(10))) struct FuzzTests {
+@Suite(.timeLimit(.minutes(10))) final class FuzzTests {
+    /// Each test's generated files, removed when the test ends.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("payout-fuzz-\(UUID().uuidString)")
+
+    init() throws {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// Writes `bytes` to `name` in the scratch folder, replacing the previous round's file.
+    func file(_ bytes: [UInt8], name: String = "f.csv") throws -> String {
+        let url = scratch.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    /// A manifest whose recipients file holds `csv`.
+    func recipientsManifest(csv: String) throws -> Manifest {
+        _ = try file(Array(csv.utf8), name: "r.csv")
+        let path = try file(Array("""
+            campaign: fuzz
+            act_name: a
+            wishing: w
+            remark: r
+            send_name: s
+            recipients: r.csv
+            merchant:
+              mch_id: "10000098"
+              wxappid: wx8888888888888888
+              client_ip: 192.168.0.1
+              endpoint: sandbox
+            """.utf8), name: "m.yaml")
+        return try ManifestLoader.load(path)
+    }
+
     /// Rounds per property, or a time budget per property when `PAYOUT_FUZZ_SECONDS` is set.
     static func rounds(_ body: (inout Generator) throws -> Void) rethrows {
         let environment = ProcessInfo.processInfo.environment
@@ -47,7 +84,7 @@ import Testing
                 text += encoded + (random.bool() ? "\r\n" : "\n")
                 line += 1 + encoded.unicodeScalars.filter { $0 == "\n" }.count
             }
-            let reader = try CSVReader(path: try temporaryFile(Array(text.utf8)))
+            let reader = try CSVReader(path: try file(Array(text.utf8)))
             for (index, row) in rows.enumerated() {
                 let record = try #require(try reader.next(), "row \(index) of \(rows.count) missing in \(text.debugDescription)")
                 #expect(record.fields == row, "in \(text.debugDescription)")
@@ -61,7 +98,7 @@ import Testing
         try Self.rounds { random in
             let bytes = (0..<random.int(0...600)).map { _ in random.bool() ? random.pick(Array(",\"\r\n a\u{0}".utf8)) : UInt8.random(in: 0...255, using: &random) }
             do {
-                let reader = try CSVReader(path: try temporaryFile(bytes))
+                let reader = try CSVReader(path: try file(bytes))
                 var records = 0
                 while try reader.next() != nil {
                     records += 1
@@ -146,7 +183,7 @@ import Testing
                 if lines.isEmpty { lines = [""] }
             }
             let text = lines.joined(separator: "\n")
-            let path = try temporaryFile(Array(text.utf8), name: "m.yaml")
+            let path = try file(Array(text.utf8), name: "fuzzed.yaml")
             do {
                 let manifest = try ManifestLoader.load(path)
                 #expect(manifest.campaign.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2D || $0 == 0x5F })
@@ -225,32 +262,4 @@ extension SeededRandom {
         let alphabet: [String] = ["a", "Z", "7", " ", ",", "\"", "\n", "\r\n", "'", "=", "-", "中", "文", "😀", "é", "&", "<", ">", "]]>", "\t"]
         return (0..<int(0...12)).map { _ in pick(alphabet) }.joined()
     }
-}
-
-func temporaryFile(_ bytes: [UInt8], name: String = "f.csv") throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("payout-fuzz-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let url = directory.appendingPathComponent(name)
-    try Data(bytes).write(to: url)
-    return url.path
-}
-
-/// A manifest whose recipients file holds `csv`.
-func recipientsManifest(csv: String) throws -> Manifest {
-    let path = try temporaryFile(Array(csv.utf8), name: "r.csv")
-    let manifestPath = (path as NSString).deletingLastPathComponent + "/m.yaml"
-    try Data("""
-        campaign: fuzz
-        act_name: a
-        wishing: w
-        remark: r
-        send_name: s
-        recipients: r.csv
-        merchant:
-          mch_id: "10000098"
-          wxappid: wx8888888888888888
-          client_ip: 192.168.0.1
-          endpoint: sandbox
-        """.utf8).write(to: URL(fileURLWithPath: manifestPath))
-    return try ManifestLoader.load(manifestPath)
 }
