@@ -7,7 +7,7 @@ public struct RunProgress: Sendable, Equatable {
     public var sentAmount = Amount.zero
     public var failed = 0
     public var inFlight = 0
-    /// Requests started in the last 60 s.
+    /// Requests started per minute, over the last minute (or the run so far, if shorter).
     public var ratePerMinute = 0
     public var pausedUntil: Date?
 

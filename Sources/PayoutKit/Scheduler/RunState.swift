@@ -113,7 +113,8 @@ struct RunState {
         inFlight += 1
         recentStarts.add(now)
         progress.inFlight = inFlight
-        progress.ratePerMinute = recentStarts.count(since: now.addingTimeInterval(-60))
+        let window = min(60, max(1, now.timeIntervalSince(origin)))
+        progress.ratePerMinute = Int((Double(recentStarts.count(since: now.addingTimeInterval(-window))) / window * 60).rounded())
         if let index = dueRetry {
             return retryQueue.remove(at: index)
         }
