@@ -85,7 +85,8 @@ import Testing
     }
 
     @Test func jsonEventsAndEveryOutputCarryNoSecret() throws {
-        let (folder, sandbox) = try CampaignFolder.external(count: 20)
+        let recognisable = "SECRETapiKEYmustNEVERappear00042"
+        let (folder, sandbox) = try CampaignFolder.external(count: 20, sandboxArguments: ["--api-key", recognisable, "--systemerror", "0.2"])
         defer {
             sandbox.stop()
             folder.remove()
@@ -97,14 +98,19 @@ import Testing
         }
         #expect(events.first?["event"] as? String == "started")
         #expect(events.last?["event"] as? String == "finished")
-        #expect(events.filter { $0["event"] as? String == "item" }.count == 20)
+        let items = events.filter { $0["event"] as? String == "item" }
+        #expect(items.filter { $0["status"] as? String == "sent" }.count == 20)
+        #expect(items.contains { $0["status"] as? String == "retrying" && $0["err_code"] as? String == "SYSTEMERROR" })
         let export = try folder.payout("export", "m.yaml", "-o", "report.csv", environment: sandbox.environment)
         #expect(export.status == 0)
         let key = try String(contentsOf: sandbox.directory.appendingPathComponent("client_key.pem"), encoding: .utf8)
         let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "unreachable"
+        #expect(sandbox.apiKey == recognisable)
+        let status = try folder.payout("status", "m.yaml", "--json", environment: sandbox.environment)
         for (name, data) in [("stdout", Data(run.stdout.utf8)), ("stderr", Data(run.stderr.utf8)),
+                             ("status", Data((status.stdout + status.stderr).utf8)),
                              ("ledger", try folder.read("payout.sqlite")), ("report", try folder.read("report.csv"))] {
-            #expect(data.range(of: Data(sandbox.apiKey.utf8)) == nil, "the API key is not in the \(name)")
+            #expect(data.range(of: Data(recognisable.utf8)) == nil, "the API key is not in the \(name)")
             #expect(data.range(of: Data(keyBody.utf8)) == nil, "the private key is not in the \(name)")
         }
         let mode = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent("report.csv").path)[.posixPermissions] as? Int
