@@ -218,8 +218,7 @@ final class SandboxAPI: Sendable {
             return Problem(code: "PARAM_ERROR", description: "参数错误:scene_id取值错误")
         }
         let openid = fields["re_openid"]!
-        guard (6...32).contains(openid.count),
-              openid.utf8.allSatisfy({ $0.isASCIIAlphanumericByte || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+        guard RecipientsValidator.isOpenID(openid) else {
             return Problem(code: "OPENID_ERROR", description: "openid字段不正确")
         }
         guard (configuration.minimumAmount...configuration.maximumAmount).contains(amount) else {
@@ -332,18 +331,5 @@ final class SandboxAPI: Sendable {
             line.append(0x0A)
             handle.write(line)
         }
-    }
-}
-
-extension UInt8 {
-    var isASCIIAlphanumericByte: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
-    }
-}
-
-extension Duration {
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }
