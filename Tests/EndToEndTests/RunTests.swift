@@ -92,6 +92,23 @@ import Testing
         }
     }
 
+    @Test func finishedCampaignIsCompleteEvenInTheQuietWindow() async throws {
+        let folder = try generatedCampaign(count: 5, manifestExtra: "limits:\n  per_minute: 60000\n")
+        defer { folder.remove() }
+        let daytime = VirtualClock(start: Self.nightTime.addingTimeInterval(6 * 3600))
+        try await withSandbox { sandbox in
+            let (first, ledger) = try await runCampaign(folder, against: sandbox, clock: daytime)
+            #expect(first == .complete)
+            await ledger.close()
+            let (again, reopened) = try await runCampaign(folder, against: sandbox, clock: VirtualClock(start: Self.nightTime)) {
+                $0.noWait = true
+            }
+            #expect(again == .complete, "every item is final: exit 0, not the quiet window's 75")
+            #expect(sandbox.record.requests == 5)
+            await reopened.close()
+        }
+    }
+
     @Test func quietWindowPausesUntilEightThenCompletes() async throws {
         let folder = try generatedCampaign(count: 10, manifestExtra: "limits:\n  per_minute: 60000\n")
         defer { folder.remove() }

@@ -40,6 +40,7 @@ struct RunState {
         self.limiter = limiter
         retryQueue = work.carried
         cursor = work.pendingCursor
+        pendingExhausted = cursor >= settings.campaign.itemIDs.upperBound
         if let status = try await ledger.status(settings.campaign.id) {
             progress.total = status.total.count
             progress.sent = status.tally(.sent).count
@@ -52,8 +53,13 @@ struct RunState {
     var end: RunEnd? {
         guard inFlight == 0 else { return nil }
         if let stopReason { return stopReason }
-        guard pausedUntil == nil, retryQueue.isEmpty, claimed.isEmpty, pendingExhausted else { return nil }
+        guard nothingLeftToStart else { return nil }
         return parked.isEmpty ? .complete : .retriesExhausted(items: parked.count)
+    }
+
+    /// No item waits for a request in this run: a quiet window then changes nothing.
+    private var nothingLeftToStart: Bool {
+        retryQueue.isEmpty && claimed.isEmpty && pendingExhausted
     }
 
     /// Claimed items that were never sent, to hand back to the ledger as pending.
@@ -69,7 +75,7 @@ struct RunState {
 
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
-        guard stopReason == nil else { return }
+        guard stopReason == nil, !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
             pause(until: quiet.end(after: now), reason: "quiet hours \(quiet) Beijing time", observe: observe)
         } else if let until = pausedUntil, until <= now {
@@ -99,7 +105,8 @@ struct RunState {
         if dueRetry == nil && claimed.isEmpty && !pendingExhausted {
             claimed = try await ledger.claim(
                 settings.campaign.id, after: cursor, limit: settings.claimBatch, mchID: settings.mchID, now: now)
-            if let last = claimed.last { cursor = last.id } else { pendingExhausted = true }
+            if let last = claimed.last { cursor = last.id }
+            pendingExhausted = claimed.count < settings.claimBatch
         }
         guard dueRetry != nil || !claimed.isEmpty else { return nil }
         let seconds = now.timeIntervalSince(origin)
