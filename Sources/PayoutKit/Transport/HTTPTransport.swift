@@ -75,7 +75,8 @@ public final class HTTPTransport: Sendable {
         return try result.get()
     }
 
-    /// Finishes the exchanges under way, then stops the thread. Later posts fail with `.closed`.
+    /// Lets the exchanges under way finish, then stops the thread; returns at once, so no
+    /// caller ever blocks on it. Later posts fail with `.closed`.
     public func shutdown() {
         loop.shutdown()
     }
@@ -120,14 +121,12 @@ final class CurlLoop: @unchecked Sendable {
     private struct Shared {
         var pending: [Exchange] = []
         var stopping = false
-        var stopped = false
     }
 
     private let configuration: TransportConfiguration
     private let multi: UnsafeMutableRawPointer
     private let headers: UnsafeMutablePointer<curl_slist>
     private let shared = Mutex(Shared())
-    private let finished = DispatchSemaphore(value: 0)
     /// Loop-thread state.
     private var active = [UnsafeMutableRawPointer: Exchange]()
     private var idleHandles = [UnsafeMutableRawPointer]()
@@ -148,27 +147,27 @@ final class CurlLoop: @unchecked Sendable {
         thread.start()
     }
 
+    /// Wakes the loop while holding the lock: the loop only exits (and frees the multi
+    /// handle) after seeing `stopping` under the same lock, so a wake-up never reaches a
+    /// freed handle.
     func submit(_ exchange: Exchange) {
         let accepted = shared.withLock { state -> Bool in
             guard !state.stopping else { return false }
             state.pending.append(exchange)
+            curl_multi_wakeup(multi)
             return true
         }
-        guard accepted else {
+        if !accepted {
             exchange.finish(.failure(TransportError(kind: .closed, message: "the HTTPS transport is shut down")))
-            return
         }
-        curl_multi_wakeup(multi)
     }
 
     func shutdown() {
-        let first = shared.withLock { state -> Bool in
-            defer { state.stopping = true }
-            return !state.stopping
+        shared.withLock { state in
+            guard !state.stopping else { return }
+            state.stopping = true
+            curl_multi_wakeup(multi)
         }
-        guard first else { return }
-        curl_multi_wakeup(multi)
-        finished.wait()
     }
 
     private func run() {
@@ -191,7 +190,6 @@ final class CurlLoop: @unchecked Sendable {
         }
         curl_multi_cleanup(multi)
         curl_slist_free_all(headers)
-        finished.signal()
     }
 
     private func start(_ exchange: Exchange) {
