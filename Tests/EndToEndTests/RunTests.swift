@@ -216,6 +216,9 @@ import Testing
             #expect(Set(bills).count == 80, "bill numbers are unique across the ledger")
             let today = BeijingTime.dateStamp(Date())
             #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today) && $0.count == 26 })
+            let prefixes = Set(bills.map { $0.dropFirst(16).prefix(3) })
+            #expect(prefixes.count == 1, "one ledger, one 3-digit prefix")
+            #expect(Set(bills.compactMap { Int($0.suffix(7)) }) == Set(1...80), "then a per-day sequence shared by both campaigns")
             #expect(sandbox.record.payments.count == 80)
             await reopened.close()
         }

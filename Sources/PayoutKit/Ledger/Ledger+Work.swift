@@ -29,9 +29,13 @@ extension Ledger {
         return OpenWork(carried: carried, pendingCursor: (first ?? campaign.itemIDs.upperBound + 1) - 1)
     }
 
+    /// Ten million a day: more than a day at the API's 1800 a minute needs.
+    static let billsPerDay = 10_000_000
+
     /// Gives the next never-tried items after `cursor` their bill numbers and marks them
     /// `sending`, committed before any of them is sent. Numbers are mch_id + the Beijing date
-    /// + a per-day sequence kept in the ledger, so they stay unique across campaigns and runs.
+    /// + the ledger's 3-digit prefix + a 7-digit per-day sequence kept in the ledger, so they
+    /// stay unique across campaigns and runs.
     public func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
         guard let campaign = try campaign(campaignID) else { throw LedgerError("campaign \(campaignID) is not in the ledger \(path)") }
         let db = try db
@@ -47,14 +51,16 @@ extension Ledger {
             try db.prepare("INSERT INTO bill_sequences (day, last) VALUES (?, 0) ON CONFLICT (day) DO NOTHING").run([.text(day)])
             let last = try db.prepare("UPDATE bill_sequences SET last = last + ? WHERE day = ? RETURNING last")
                 .rows([.integer(candidates.count), .text(day)]) { $0.int(0) }.first ?? 0
-            guard last < 10_000_000_000 else {
-                throw LedgerError("the 10-digit bill number sequence for \(day) is exhausted")
+            guard last < Self.billsPerDay else {
+                throw LedgerError("this ledger's \(Self.billsPerDay) bill numbers for \(day) (Beijing date) are used up")
             }
+            let prefix = try db.prepare("SELECT value FROM ledger_settings WHERE name = 'bill_number_prefix'")
+                .rows { $0.int(0) }.first ?? 0
             let assign = try db.prepare("UPDATE items SET bill_number = ?, state = 'sending' WHERE id = ? AND bill_number IS NULL")
             var sequence = last - candidates.count
             return try candidates.map { candidate in
                 sequence += 1
-                let billNumber = BillNumber(mchID: mchID, dateStamp: day, sequence: sequence)
+                let billNumber = BillNumber(mchID: mchID, dateStamp: day, sequence: prefix * Self.billsPerDay + sequence)
                 try assign.run([.text(billNumber.rawValue), .integer(candidate.id)])
                 return WorkItem(
                     id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),

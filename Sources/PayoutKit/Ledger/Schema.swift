@@ -73,6 +73,16 @@ enum Schema {
             WHEN OLD.state IN ('sent', 'failed') AND NEW.state IS NOT OLD.state
             BEGIN SELECT RAISE(ABORT, 'a final item never changes state'); END;
         """,
+        // Each ledger draws a number 0-999 that leads the 10-digit per-day part of its bill
+        // numbers: two ledgers of one merchant (an operator's mistake the API would read as
+        // re-entry) then collide only if they drew the same number.
+        """
+        CREATE TABLE ledger_settings (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        INSERT INTO ledger_settings (name, value) VALUES ('bill_number_prefix', abs(random()) % 1000);
+        """,
     ]
 
     static var version: Int { migrations.count }
