@@ -142,3 +142,24 @@ import Testing
         #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
     }
 }
+
+/// `validate` checks what `run` will need of the merchant, not only the campaign.
+@Suite struct ValidateCredentialsTests {
+    @Test func missingKeyAndCertificateAreReportedWithTheRecipientsProblems() throws {
+        let manifest = CampaignFolder.manifest.replacingOccurrences(
+            of: "  endpoint: sandbox", with: "  api_key: env:PAYOUT_TEST_MISSING_KEY\n  cert: certs/apiclient_cert.pem")
+        let folder = try CampaignFolder(manifest: manifest, recipients: "openid,amount\noxTWIuGaIt6gTKsQRLau2M0yL16E,99\n")
+        defer { folder.remove() }
+        let result = try folder.payout("validate", "m.yaml")
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").map(String.init) == [
+            "r.csv:2: amount 99 is below the minimum of 100 fen",
+            "m.yaml: merchant.api_key: the environment variable PAYOUT_TEST_MISSING_KEY is not set",
+        ])
+        let withKey = try folder.payout("validate", "m.yaml", environment: ["PAYOUT_TEST_MISSING_KEY": String(repeating: "k", count: 32)])
+        #expect(withKey.stderr.split(separator: "\n").map(String.init) == [
+            "r.csv:2: amount 99 is below the minimum of 100 fen",
+            "m.yaml: merchant.cert: client certificate file certs/apiclient_cert.pem does not exist",
+        ])
+    }
+}
