@@ -111,17 +111,21 @@ public struct Runner: Sendable {
     }
 
     /// One attempt at one item: settle with gethbinfo first when the item has lingered,
-    /// otherwise (or if the server does not know the bill number yet) send it again under
-    /// the same bill number. The outcome is committed before this returns.
+    /// otherwise (or if the server does not know the bill number yet, or its record does not
+    /// match the item) send it again under the same bill number — a mismatched re-entry is
+    /// then refused by the server, and the item fails visibly. The outcome is committed
+    /// before this returns.
     private func attempt(_ item: WorkItem) async throws -> Event {
         let campaign = settings.campaign
         let started = clock.now()
         if settings.retry.needsQuery(item) {
             switch await client.query(item.billNumber) {
-            case .found(let hongbao) where hongbao.status.meansPaid:
+            case .found(let hongbao) where hongbao.status.meansPaid
+                && hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
                 return try await commit(item, outcome: .sent(sendListID: hongbao.detailID), kind: .query, started: started,
                                     latency: clock.now().timeIntervalSince(started), errCode: nil, description: hongbao.status.rawValue)
-            case .found(let hongbao) where hongbao.status == .failed:
+            case .found(let hongbao) where hongbao.status == .failed
+                && hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
                 return try await commit(item, outcome: .failed(code: "FAILED", message: hongbao.reason ?? "gethbinfo: FAILED"),
                                     kind: .query, started: started, latency: clock.now().timeIntervalSince(started),
                                     errCode: "FAILED", description: hongbao.reason)

@@ -24,6 +24,15 @@ public struct HongbaoRecord: Sendable, Equatable {
     public var openid: String?
     public var amount: Amount?
     public var reason: String?
+
+    /// What in this record disagrees with the payment the ledger expects under `billNumber`,
+    /// if anything: such a record proves nothing about our item, so it never settles it.
+    public func contradiction(billNumber expected: BillNumber, openid: String, amount: Amount) -> String? {
+        if !billNumber.isEmpty && billNumber != expected.rawValue { return "gethbinfo answered for bill number \(billNumber)" }
+        if let recorded = self.openid, recorded != openid { return "gethbinfo reports recipient \(recorded), not \(openid)" }
+        if let recorded = self.amount, recorded != amount { return "gethbinfo reports \(recorded.fen) fen, not \(amount.fen)" }
+        return nil
+    }
 }
 
 public enum QueryOutcome: Sendable, Equatable {
