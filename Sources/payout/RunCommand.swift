@@ -28,15 +28,19 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let manifest = try options.load()
         let ledgerPath = options.ledgerPath
+        let endpoint = try await MerchantEndpoint.start(
+            manifest, allowReadableKeyFile: allowReadableKeyFile, timeout: .milliseconds(Int(requestTimeout * 1000)))
         let lock: RunLock
         do {
             lock = try RunLock(ledger: ledgerPath)
-        } catch let held as RunLock.Held {
-            Terminal.error("payout: \(held)")
-            throw ExitCode(ExitStatus.temporary)
+        } catch {
+            await endpoint.shutdown()
+            if let held = error as? RunLock.Held {
+                Terminal.error("payout: \(held)")
+                throw ExitCode(ExitStatus.temporary)
+            }
+            throw error
         }
-        let endpoint = try await MerchantEndpoint.start(
-            manifest, allowReadableKeyFile: allowReadableKeyFile, timeout: .milliseconds(Int(requestTimeout * 1000)))
         let display = ProgressDisplay(mode: json ? .json : quiet ? .quiet : .automatic, campaign: manifest.campaign)
         let stop = StopSignal()
         let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {

@@ -137,6 +137,7 @@ import Testing
         #expect(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines) ==
             "m.yaml: merchant.api_key: the key file api_key is readable by other users: run chmod 600 api_key (or pass --allow-readable-key-file)")
         #expect(!folder.exists("payout.sqlite"))
+        #expect(!folder.exists("payout.sqlite.lock"), "refused credentials write nothing, not even the run lock")
         #expect(try folder.payout("run", "m.yaml", "--quiet", "--allow-readable-key-file").status == 0)
         chmod(folder.url.appendingPathComponent("api_key").path, 0o600)
         #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
