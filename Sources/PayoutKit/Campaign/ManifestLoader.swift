@@ -83,7 +83,7 @@ struct ManifestReader {
         let recipients = string(top, "recipients", required: true).map(resolve)
         let budget = integer(top, "budget", range: 1...Int(Int32.max)).map(Amount.init(fen:))
         let allowDuplicates = boolean(top, "allow_duplicates") ?? false
-        let merchant = readMerchant(top["merchant"], at: top.keyNode("merchant"))
+        let merchant = readMerchant(top["merchant"], in: top)
         let limits = readLimits(top["limits"])
 
         guard problems.isEmpty, let campaign, let actName, let wishing, let remark, let sendName, let recipients,
@@ -94,9 +94,9 @@ struct ManifestReader {
             allowDuplicates: allowDuplicates, merchant: merchant, limits: limits)
     }
 
-    private mutating func readMerchant(_ node: Node?, at keyNode: Node?) -> MerchantSettings? {
+    private mutating func readMerchant(_ node: Node?, in top: Node.Mapping) -> MerchantSettings? {
         guard let node else {
-            report(keyNode, "merchant: missing: the merchant section is required")
+            report(top.mark, "merchant: missing: the merchant section is required")
             return nil
         }
         guard let section = mapping(node, name: "merchant", known: Self.merchantKeys) else { return nil }
