@@ -1,15 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// One set of compiler settings for every target: Swift 6 strict concurrency plus the
+/// upcoming features that make dependencies explicit (`any` on existentials, members
+/// visible only from modules a file imports).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// A Linux package: it links the system's libcurl, libxml2, OpenSSL and SQLite through
+/// pkg-config and calls Glibc directly (flock, renameat2, fsync), so it builds on Linux only.
 let package = Package(
     name: "payout",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "payout", targets: ["payout"]),
         .library(name: "PayoutKit", targets: ["PayoutKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -37,7 +47,12 @@ let package = Package(
         ),
         .target(
             name: "PayoutKit",
-            dependencies: ["CCurl", "CXML2", "COpenSSL", "CSQLite", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CCurl", "CXML2", "COpenSSL", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "RedpackSandbox",
@@ -48,7 +63,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "payout",
@@ -56,15 +72,24 @@ let package = Package(
                 "PayoutKit",
                 "RedpackSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PayoutTestSupport",
+            dependencies: ["PayoutKit"],
+            path: "Tests/PayoutTestSupport",
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PayoutKitTests",
-            dependencies: ["PayoutKit", "CCurl"]
+            dependencies: ["PayoutKit", "PayoutTestSupport", "CCurl"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PayoutKit", "RedpackSandbox", "COpenSSL"]
+            dependencies: ["PayoutKit", "PayoutTestSupport", "RedpackSandbox"],
+            swiftSettings: swiftSettings
         ),
     ],
     swiftLanguageModes: [.v6]

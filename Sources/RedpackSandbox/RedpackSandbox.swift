@@ -55,6 +55,21 @@ public final class RedpackSandbox: Sendable {
         }
     }
 
+    /// A sandbox for `body`, shut down on every way out.
+    public static func withSandbox<T>(
+        _ configuration: SandboxConfiguration, _ body: (RedpackSandbox) async throws -> T
+    ) async throws -> T {
+        let sandbox = try await start(configuration)
+        do {
+            let result = try await body(sandbox)
+            await sandbox.shutdown()
+            return result
+        } catch {
+            await sandbox.shutdown()
+            throw error
+        }
+    }
+
     private init(configuration: SandboxConfiguration, pki: SandboxPKI, api: SandboxAPI, channel: any Channel, group: MultiThreadedEventLoopGroup) {
         self.configuration = configuration
         self.pki = pki

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NIOCore
 import NIOHTTP1
+import PayoutKit
 
 /// Collects one HTTP request, hands it to the API, and answers after the configured
 /// latency — or closes the connection unanswered when the API says the answer is lost.

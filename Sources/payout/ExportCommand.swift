@@ -13,8 +13,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let manifest = try options.load()
-        let rows = try await options.withExistingLedger(for: manifest) { ledger in
-            try await ledger.export(manifest.campaign, to: o ?? "-")
+        let rows = try await Ledger.withCampaign(of: manifest, at: options.ledgerPath) { ledger, campaign in
+            try await ledger.exportCSV(campaign.id, to: o ?? "-")
         }
         if let o {
             Terminal.error("wrote \(rows) rows to \(o)")

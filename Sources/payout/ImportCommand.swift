@@ -12,8 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let manifest = try options.load()
         let path = options.ledgerPath
-        let (ledger, outcome) = try await LedgerFile.openImporting(manifest, at: path)
-        await ledger.close()
+        let outcome = try await CampaignImport.withImported(manifest, at: path) { _, outcome in outcome }
         switch outcome {
         case .imported(let summary):
             Terminal.out("imported campaign \(manifest.campaign): \(summary.count) recipients, \(summary.total) yuan, into \(path)")

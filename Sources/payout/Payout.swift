@@ -14,7 +14,7 @@ struct Payout: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
@@ -52,26 +52,6 @@ struct CampaignOptions: ParsableArguments {
 
     func load() throws -> Manifest {
         try ManifestLoader.load(manifest)
-    }
-
-    /// Opens the existing ledger holding `manifest`'s campaign for `body`, and always closes it.
-    func withExistingLedger<T>(for manifest: Manifest, _ body: (Ledger) async throws -> T) async throws -> T {
-        let path = ledgerPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw InputError(file: manifest.path, line: nil, message: "no ledger at \(path): run payout import or payout run first")
-        }
-        let ledger = try await Ledger.open(path)
-        do {
-            guard try await ledger.campaign(manifest.campaign) != nil else {
-                throw InputError(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) is not in the ledger \(path): run payout import first")
-            }
-            let result = try await body(ledger)
-            await ledger.close()
-            return result
-        } catch {
-            await ledger.close()
-            throw error
-        }
     }
 }
 

@@ -32,19 +32,23 @@ final class ProgressDisplay: Sendable {
         }
     }
 
-    /// A one-off message (import done…): on stderr, so stdout stays machine-readable.
-    func note(_ message: String) {
-        guard style != .quiet, style != .json else { return }
-        Terminal.error(message)
-    }
-
     func show(_ event: RunEvent) {
+        if case .imported(let summary, let ledger) = event {
+            note("imported campaign \(campaign): \(summary.count) recipients, \(summary.total) yuan, into \(ledger)")
+            return
+        }
         switch style {
         case .quiet: return
-        case .json: Terminal.out(Self.json(event))
+        case .json: Self.json(event).map(Terminal.out)
         case .live: live(event)
         case .log: log(event)
         }
+    }
+
+    /// A one-off message (import done…): on stderr, so stdout stays machine-readable.
+    private func note(_ message: String) {
+        guard style != .quiet, style != .json else { return }
+        Terminal.error(message)
     }
 
     private func live(_ event: RunEvent) {
@@ -54,7 +58,7 @@ final class ProgressDisplay: Sendable {
             draw(line(progress))
         case .paused(let until, let reason):
             draw("\(campaign): paused until \(BeijingTime.clockTime(until)) Beijing (\(reason))")
-        case .resumed, .stopping:
+        case .resumed, .stopping, .imported:
             break
         case .finished(_, let progress):
             draw(line(progress))
@@ -80,6 +84,8 @@ final class ProgressDisplay: Sendable {
             Terminal.error("\(BeijingTime.iso8601(Date())) stopping: \(RunOutcomeText.message(for: end))")
         case .finished(_, let progress):
             Terminal.error("\(BeijingTime.iso8601(Date())) finished \(line(progress))")
+        case .imported:
+            break
         }
     }
 
@@ -112,9 +118,12 @@ final class ProgressDisplay: Sendable {
         }
     }
 
-    static func json(_ event: RunEvent) -> String {
+    /// nil for events the JSON stream does not carry.
+    static func json(_ event: RunEvent) -> String? {
         var object: [String: Any]
         switch event {
+        case .imported:
+            return nil
         case .started(let progress):
             object = ["event": "started", "progress": progressObject(progress)]
         case .item(let result, let progress):

@@ -13,9 +13,10 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let manifest = try options.load()
-        let status = try await options.withExistingLedger(for: manifest) { ledger in
-            try await ledger.status(manifest.campaign)!
+        let status = try await Ledger.withCampaign(of: manifest, at: options.ledgerPath) { ledger, _ in
+            try await ledger.status(manifest.campaign)
         }
+        guard let status else { return }
         if json {
             Terminal.out(StatusReport.json(status))
         } else {

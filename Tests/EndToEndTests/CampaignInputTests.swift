@@ -100,7 +100,7 @@ import Testing
         let export = try folder.payout("export", "m.yaml")
         #expect(export.status == 0)
         let rows = try CSVTestParser.rows(export.stdout)
-        #expect(rows[0] == Ledger.reportColumns + ["note"])
+        #expect(rows[0] == CSVReport.columns + ["note"])
         #expect(rows[1][0] == "2")
         #expect(rows[1].last == "a, b")
         #expect(rows[2][0] == "3")

@@ -79,7 +79,7 @@ import Testing
             let client = RedpackClient(merchant: sandbox.merchant(), transport: TransportConfiguration(identity: identity, caFile: sandbox.caFile.path))
             defer { client.shutdown() }
             let outcome = await client.send(redpack()).outcome
-            guard case .stopRun(code: "TLS_ERROR", let message) = outcome else {
+            guard case .stopRun(.tlsRefused(let message)) = outcome else {
                 Issue.record("a refused client certificate must stop the run, got \(outcome)")
                 return
             }
@@ -94,7 +94,7 @@ import Testing
                 merchant: sandbox.merchant(),
                 transport: TransportConfiguration(identity: try sandbox.identity(), caFile: nil))
             defer { client.shutdown() }
-            guard case .stopRun(code: "TLS_ERROR", _) = await client.send(redpack()).outcome else {
+            guard case .stopRun(.tlsRefused) = await client.send(redpack()).outcome else {
                 Issue.record("a server not in the system roots must be refused")
                 return
             }

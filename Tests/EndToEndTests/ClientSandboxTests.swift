@@ -79,7 +79,7 @@ import Testing
         try await withSandbox { sandbox in
             let client = try sandbox.client(apiKey: String(repeating: "0", count: 32))
             defer { client.shutdown() }
-            #expect(await client.send(redpack()).outcome == .stopRun(code: "FAIL", message: "签名失败"))
+            #expect(await client.send(redpack()).outcome == .stopRun(.requestRejected(message: "签名失败")))
             #expect(sandbox.record.payments.isEmpty)
         }
     }
@@ -106,7 +106,7 @@ import Testing
                 Issue.record("the first packet fits the balance")
                 return
             }
-            guard case .stopRun(code: "NOTENOUGH", _) = await client.send(redpack(amount: 1000)).outcome else {
+            guard case .stopRun(.refused(ErrorCode("NOTENOUGH"), _)) = await client.send(redpack(amount: 1000)).outcome else {
                 Issue.record("the second packet must be refused with NOTENOUGH")
                 return
             }

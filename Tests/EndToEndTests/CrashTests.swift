@@ -34,9 +34,9 @@ import Testing
         #expect(Set(paid.map(\.billno)).count == paid.count, "no bill number paid twice")
         #expect(Set(paid.map(\.openid)).count == paid.count, "no recipient paid twice")
 
-        let ledger = try await Ledger.open(folder.url.appendingPathComponent("payout.sqlite").path)
-        let items = try await ledger.items("c1")
-        let attempts = try await ledger.attemptBillNumbers("c1")
+        let (items, attempts) = try await withLedger(folder) { ledger in
+            (try await ledger.items("c1"), try await ledger.attemptBillNumbers("c1"))
+        }
         let paidByBill = Dictionary(uniqueKeysWithValues: paid.map { ($0.billno, $0) })
         #expect(items.count == count)
         for item in items {
@@ -51,7 +51,6 @@ import Testing
             #expect(Set(requests.map(\.openid)).count == 1, "bill \(bill) always carried the same recipient")
             #expect(Set(requests.compactMap(\.amount)).count == 1, "bill \(bill) always carried the same amount")
         }
-        await ledger.close()
     }
 
     @Test func secondRunOnTheSameLedgerIsRefusedNamingTheFirst() throws {

@@ -29,11 +29,10 @@ import Testing
         let folder = try generatedCampaign(count: 150, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
         defer { folder.remove() }
         try await withSandbox({ $0.badAnswerProbability = 0.3 }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
+            let end = try await runCampaign(folder, against: sandbox)
             #expect(end == .complete)
             #expect(sandbox.record.outcomes.keys.contains { $0.contains("+") }, "bad answers were given")
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            await ledger.close()
+            #expect(try await violations(in: folder, sandbox: sandbox) == [])
         }
     }
 
@@ -62,22 +61,21 @@ import Testing
             let client = try sandbox.client()
             let outcome = await client.send(redpack()).outcome
             client.shutdown()
-            guard case .stopRun(code: "TLS_ERROR", let message) = outcome else {
+            guard case .stopRun(.tlsRefused(let message)) = outcome else {
                 Issue.record("\(tls.name): expected a TLS refusal, got \(outcome)")
                 return
             }
             #expect(message.hasPrefix("TLS refused: "))
 
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
-            guard case .merchantRefused(code: "TLS_ERROR", _) = end else {
+            let end = try await runCampaign(folder, against: sandbox)
+            guard case .merchantRefused(.tlsRefused) = end else {
                 Issue.record("\(tls.name): the run must stop on the TLS refusal, got \(end)")
                 return
             }
-            let items = try await ledger.items("c1")
+            let items = try await withLedger(folder) { try await $0.items("c1") }
             #expect(items.allSatisfy { $0.state == .pending }, "nothing is marked failed or sent")
             #expect(items.contains { $0.billNumber != nil }, "tried items keep their bill numbers")
             #expect(sandbox.record.requests == 0, "no request reached the server")
-            await ledger.close()
         }
     }
 }

@@ -110,6 +110,9 @@ struct CampaignFolder {
         try PayoutProcess.run(arguments, in: url, environment: environment)
     }
 
+    /// The default ledger: `payout.sqlite` beside the manifest.
+    var ledgerPath: String { url.appendingPathComponent("payout.sqlite").path }
+
     func remove() {
         try? FileManager.default.removeItem(at: url)
     }

@@ -1,31 +1,7 @@
 import Foundation
 import PayoutKit
 import RedpackSandbox
-import Synchronization
-
-/// A clock that skips every wait: quiet hours, back-off and rate limits pass instantly while
-/// real requests still flow. The sandbox reads the same clock, so its quiet hours and
-/// per-minute windows move with it.
-final class VirtualClock: RunClock {
-    private let offset: Mutex<TimeInterval>
-
-    init(start: Date) {
-        offset = Mutex(start.timeIntervalSinceNow)
-    }
-
-    func now() -> Date {
-        Date().addingTimeInterval(offset.withLock { $0 })
-    }
-
-    func sleep(until deadline: Date) async throws {
-        try Task.checkCancellation()
-        offset.withLock { offset in
-            let ahead = deadline.timeIntervalSince(Date().addingTimeInterval(offset))
-            if ahead > 0 { offset += ahead }
-        }
-        await Task.yield()
-    }
-}
+import Testing
 
 /// A campaign of `count` generated recipients in a fresh folder.
 func generatedCampaign(count: Int, amount: Int = 100, manifestExtra: String = "", endpoint: String = "sandbox") throws -> CampaignFolder {
@@ -39,22 +15,34 @@ func generatedCampaign(count: Int, amount: Int = 100, manifestExtra: String = ""
     return try CampaignFolder(manifest: manifest, recipients: csv)
 }
 
-/// Imports `folder`'s campaign and runs it in-process against `sandbox`.
+/// Imports `folder`'s campaign (from `manifest`) and runs it in-process against `sandbox`.
 func runCampaign(
-    _ folder: CampaignFolder, against sandbox: RedpackSandbox, clock: any RunClock = SystemClock(),
-    configure: (inout RunSettings) -> Void = { _ in }
-) async throws -> (RunEnd, Ledger) {
-    let manifest = try ManifestLoader.load(folder.url.appendingPathComponent("m.yaml").path)
-    let (ledger, _) = try await LedgerFile.openImporting(manifest, at: folder.url.appendingPathComponent("payout.sqlite").path)
-    let campaign = try await ledger.campaign(manifest.campaign)!
-    var settings = RunSettings(campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
-                               quietHours: manifest.limits.quietHours)
-    settings.retry.baseDelay = 0.05
-    configure(&settings)
-    let client = try sandbox.client()
-    defer { client.shutdown() }
-    let runner = Runner(ledger: ledger, client: client, settings: settings, clock: clock)
-    return (try await runner.run(), ledger)
+    _ folder: CampaignFolder, manifest name: String = "m.yaml", against sandbox: RedpackSandbox,
+    clock: any RunClock = SystemClock(), stop: StopSignal = StopSignal(), configure: (inout RunSettings) -> Void = { _ in }
+) async throws -> RunEnd {
+    let manifest = try ManifestLoader.load(folder.url.appendingPathComponent(name).path)
+    return try await CampaignImport.withImported(manifest, at: folder.ledgerPath) { ledger, _ in
+        let campaign = try #require(try await ledger.campaign(manifest.campaign))
+        var settings = RunSettings(campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
+                                   quietHours: manifest.limits.quietHours)
+        settings.retry.baseDelay = .milliseconds(50)
+        configure(&settings)
+        let client = try sandbox.client()
+        defer { client.shutdown() }
+        return try await Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop).run()
+    }
+}
+
+/// `checkInvariants` on `folder`'s ledger.
+func violations(in folder: CampaignFolder, sandbox: RedpackSandbox, expectAllSent: Bool = true) async throws -> [String] {
+    try await withLedger(folder) { ledger in
+        try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: expectAllSent)
+    }
+}
+
+/// `folder`'s ledger for `body`, closed on every way out.
+func withLedger<T>(_ folder: CampaignFolder, _ body: (Ledger) async throws -> T) async throws -> T {
+    try await Ledger.withLedger(at: folder.ledgerPath, body)
 }
 
 /// The money-safety invariants, checked against the sandbox's own record of payments:

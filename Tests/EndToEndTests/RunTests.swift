@@ -1,5 +1,6 @@
 import Foundation
 import PayoutKit
+import PayoutTestSupport
 import RedpackSandbox
 import Testing
 
@@ -9,15 +10,16 @@ import Testing
         let folder = try generatedCampaign(count: 120, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
         defer { folder.remove() }
         try await withSandbox { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
-            #expect(end == .complete)
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            #expect(sandbox.record.payments.count == 120)
-            #expect(sandbox.record.requests == 120, "no request was sent twice")
-            let status = try #require(try await ledger.status("c1"))
-            #expect(status.tally(.sent).count == 120)
-            #expect(status.tally(.sent).amount.fen == sandbox.record.paidTotal)
-            await ledger.close()
+            let end = try await runCampaign(folder, against: sandbox)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
+                #expect(sandbox.record.payments.count == 120)
+                #expect(sandbox.record.requests == 120, "no request was sent twice")
+                let status = try #require(try await ledger.status("c1"))
+                #expect(status.tally(.sent).count == 120)
+                #expect(status.tally(.sent).amount.fen == sandbox.record.paidTotal)
+            }
         }
     }
 
@@ -30,16 +32,17 @@ import Testing
             configuration.latency = .milliseconds(20)
             configuration.latencyJitter = .milliseconds(15)
         }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
-            #expect(end == .complete)
-            let record = sandbox.record
-            #expect((record.outcomes["SYSTEMERROR"] ?? 0) > 0)
-            #expect((record.outcomes["LOST"] ?? 0) > 0)
-            #expect(try await checkInvariants(ledger, sandbox: record) == [])
-            #expect(record.payments.count == 200)
-            let attempts = try await ledger.attemptBillNumbers("c1")
-            #expect(attempts.values.contains { $0.count > 1 }, "some items were retried")
-            await ledger.close()
+            let end = try await runCampaign(folder, against: sandbox)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                let record = sandbox.record
+                #expect((record.outcomes["SYSTEMERROR"] ?? 0) > 0)
+                #expect((record.outcomes["LOST"] ?? 0) > 0)
+                #expect(try await checkInvariants(ledger, sandbox: record) == [])
+                #expect(record.payments.count == 200)
+                let attempts = try await ledger.attemptBillNumbers("c1")
+                #expect(attempts.values.contains { $0.count > 1 }, "some items were retried")
+            }
         }
     }
 
@@ -47,27 +50,29 @@ import Testing
         let folder = try generatedCampaign(count: 200, amount: 100, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
         defer { folder.remove() }
         try await withSandbox({ $0.balance = 3000 }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
-            guard case .merchantRefused(code: "NOTENOUGH", _) = end else {
+            let end = try await runCampaign(folder, against: sandbox)
+            guard case .merchantRefused(.refused(ErrorCode("NOTENOUGH"), _)) = end else {
                 Issue.record("expected NOTENOUGH, got \(end)")
                 return
             }
-            let items = try await ledger.items("c1")
-            #expect(items.filter { $0.state == .failed }.isEmpty, "NOTENOUGH fails no item")
-            #expect(items.filter { $0.state == .sent }.count == sandbox.record.payments.count)
-            #expect(items.contains { $0.state == .pending && $0.billNumber == nil }, "the rest is untouched")
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
-            let billsBefore = Dictionary(uniqueKeysWithValues: items.compactMap { item in item.billNumber.map { (item.id, $0) } })
-            await ledger.close()
+            let billsBefore = try await withLedger(folder) { ledger in
+                let items = try await ledger.items("c1")
+                #expect(items.filter { $0.state == .failed }.isEmpty, "NOTENOUGH fails no item")
+                #expect(items.filter { $0.state == .sent }.count == sandbox.record.payments.count)
+                #expect(items.contains { $0.state == .pending && $0.billNumber == nil }, "the rest is untouched")
+                #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
+                return Dictionary(uniqueKeysWithValues: items.compactMap { item in item.billNumber.map { (item.id, $0) } })
+            }
 
             sandbox.setBalance(nil)
-            let (rerun, reopened) = try await runCampaign(folder, against: sandbox)
-            #expect(rerun == .complete)
-            #expect(try await checkInvariants(reopened, sandbox: sandbox.record) == [])
-            for item in try await reopened.items("c1") where billsBefore[item.id] != nil {
-                #expect(item.billNumber == billsBefore[item.id], "a refused item keeps its bill number")
+            let rerun = try await runCampaign(folder, against: sandbox)
+            try await withLedger(folder) { reopened in
+                #expect(rerun == .complete)
+                #expect(try await checkInvariants(reopened, sandbox: sandbox.record) == [])
+                for item in try await reopened.items("c1") where billsBefore[item.id] != nil {
+                    #expect(item.billNumber == billsBefore[item.id], "a refused item keeps its bill number")
+                }
             }
-            await reopened.close()
         }
     }
 
@@ -79,16 +84,17 @@ import Testing
         defer { folder.remove() }
         let clock = VirtualClock(start: Self.nightTime)
         try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock) { $0.noWait = true }
-            guard case .quietWindow(let until) = end else {
-                Issue.record("expected the quiet window, got \(end)")
-                return
+            let end = try await runCampaign(folder, against: sandbox, clock: clock) { $0.noWait = true }
+            try await withLedger(folder) { ledger in
+                guard case .quietWindow(let until) = end else {
+                    Issue.record("expected the quiet window, got \(end)")
+                    return
+                }
+                #expect(BeijingTime.clockTime(until) == "08:00")
+                #expect(sandbox.record.requests == 0)
+                let status = try #require(try await ledger.status("c1"))
+                #expect(status.tally(.pending).count == 10)
             }
-            #expect(BeijingTime.clockTime(until) == "08:00")
-            #expect(sandbox.record.requests == 0)
-            let status = try #require(try await ledger.status("c1"))
-            #expect(status.tally(.pending).count == 10)
-            await ledger.close()
         }
     }
 
@@ -97,15 +103,12 @@ import Testing
         defer { folder.remove() }
         let daytime = VirtualClock(start: Self.nightTime.addingTimeInterval(6 * 3600))
         try await withSandbox { sandbox in
-            let (first, ledger) = try await runCampaign(folder, against: sandbox, clock: daytime)
-            #expect(first == .complete)
-            await ledger.close()
-            let (again, reopened) = try await runCampaign(folder, against: sandbox, clock: VirtualClock(start: Self.nightTime)) {
+            #expect(try await runCampaign(folder, against: sandbox, clock: daytime) == .complete)
+            let again = try await runCampaign(folder, against: sandbox, clock: VirtualClock(start: Self.nightTime)) {
                 $0.noWait = true
             }
             #expect(again == .complete, "every item is final: exit 0, not the quiet window's 75")
             #expect(sandbox.record.requests == 5)
-            await reopened.close()
         }
     }
 
@@ -114,12 +117,14 @@ import Testing
         defer { folder.remove() }
         let clock = VirtualClock(start: Self.nightTime)
         try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
-            #expect(end == .complete)
-            let eight = QuietHours.default.end(after: Self.nightTime)
-            #expect(sandbox.record.payments.values.allSatisfy { $0.paidAt >= eight }, "nothing was sent before 08:00 Beijing")
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            await ledger.close()
+            let end = try await runCampaign(folder, against: sandbox, clock: clock)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                let eight = QuietHours.default.end(after: Self.nightTime)
+                #expect(sandbox.record.payments.values.allSatisfy { $0.paidAt >= eight }, "nothing was sent before 08:00 Beijing")
+                let violations = try await checkInvariants(ledger, sandbox: sandbox.record)
+                #expect(violations == [])
+            }
         }
     }
 
@@ -131,11 +136,13 @@ import Testing
             configuration.now = { clock.now() }
             configuration.quietHours = .default
         }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
-            #expect(end == .complete)
-            #expect((sandbox.record.outcomes["TIME_LIMITED"] ?? 0) >= 1)
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            await ledger.close()
+            let end = try await runCampaign(folder, against: sandbox, clock: clock)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                #expect((sandbox.record.outcomes["TIME_LIMITED"] ?? 0) >= 1)
+                let violations = try await checkInvariants(ledger, sandbox: sandbox.record)
+                #expect(violations == [])
+            }
         }
     }
 
@@ -148,12 +155,14 @@ import Testing
             configuration.now = { clock.now() }
             configuration.perMinute = 20
         }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox, clock: clock)
-            #expect(end == .complete)
-            #expect((sandbox.record.outcomes["SECOND_OVER_LIMITED"] ?? 0) > 0)
-            #expect(clock.now().timeIntervalSince(start) >= 120, "45 packets at 20 a minute take over two minutes")
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            await ledger.close()
+            let end = try await runCampaign(folder, against: sandbox, clock: clock)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                #expect((sandbox.record.outcomes["SECOND_OVER_LIMITED"] ?? 0) > 0)
+                #expect(clock.now().timeIntervalSince(start) >= 120, "45 packets at 20 a minute take over two minutes")
+                let violations = try await checkInvariants(ledger, sandbox: sandbox.record)
+                #expect(violations == [])
+            }
         }
     }
 
@@ -161,28 +170,27 @@ import Testing
         let folder = try generatedCampaign(count: 80, manifestExtra: "limits:\n  per_minute: 600\n  quiet_hours: \"off\"\n")
         defer { folder.remove() }
         try await withSandbox({ $0.latency = .milliseconds(30) }) { sandbox in
-            let manifest = try ManifestLoader.load(folder.url.appendingPathComponent("m.yaml").path)
-            let (ledger, _) = try await LedgerFile.openImporting(manifest, at: folder.url.appendingPathComponent("payout.sqlite").path)
-            let campaign = try await ledger.campaign("c1")!
             let stop = StopSignal()
-            let client = try sandbox.client()
-            let runner = Runner(
-                ledger: ledger, client: client,
-                settings: RunSettings(campaign: campaign, mchID: "10000098", perMinute: 600, quietHours: nil), stop: stop)
-            async let end = runner.run()
+            async let end = runCampaign(folder, against: sandbox, stop: stop) { settings in
+                settings.perMinute = 600
+                settings.quietHours = nil
+                settings.retry = RetryPolicy()
+            }
             try await Task.sleep(for: .milliseconds(700))
             stop.trip()
             #expect(try await end == .interrupted)
-            client.shutdown()
-            let items = try await ledger.items("c1")
-            #expect(!items.contains { $0.state == .sending }, "no request was left unrecorded")
-            #expect(items.contains { $0.state == .pending }, "the run stopped early")
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
-            await ledger.close()
-            let (resumed, reopened) = try await runCampaign(folder, against: sandbox) { $0.perMinute = 60000 }
-            #expect(resumed == .complete)
-            #expect(try await checkInvariants(reopened, sandbox: sandbox.record) == [])
-            await reopened.close()
+            try await withLedger(folder) { ledger in
+                let items = try await ledger.items("c1")
+                #expect(!items.contains { $0.state == .sending }, "no request was left unrecorded")
+                #expect(items.contains { $0.state == .pending }, "the run stopped early")
+                #expect(try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: false) == [])
+            }
+            let resumed = try await runCampaign(folder, against: sandbox) { $0.perMinute = 60000 }
+            try await withLedger(folder) { reopened in
+                #expect(resumed == .complete)
+                let violations = try await checkInvariants(reopened, sandbox: sandbox.record)
+                #expect(violations == [])
+            }
         }
     }
 }
@@ -196,31 +204,19 @@ import Testing
             .replacingOccurrences(of: "campaign: c1", with: "campaign: c2")
         try first.write("m2.yaml", secondManifest)
         try await withSandbox { sandbox in
-            let (end, ledger) = try await runCampaign(first, against: sandbox)
-            #expect(end == .complete)
-            await ledger.close()
-            let manifest = try ManifestLoader.load(first.url.appendingPathComponent("m2.yaml").path)
-            let (reopened, outcome) = try await LedgerFile.openImporting(manifest, at: first.url.appendingPathComponent("payout.sqlite").path)
-            guard case .imported = outcome else {
-                Issue.record("the second campaign must be imported into the same ledger")
-                return
+            #expect(try await runCampaign(first, against: sandbox) == .complete)
+            #expect(try await runCampaign(first, manifest: "m2.yaml", against: sandbox) == .complete)
+            try await withLedger(first) { ledger in
+                let bills = try await ledger.items("c1").compactMap(\.billNumber) + ledger.items("c2").compactMap(\.billNumber)
+                #expect(bills.count == 80, "both campaigns are in the one ledger")
+                #expect(Set(bills).count == 80, "bill numbers are unique across the ledger")
+                let today = BeijingTime.dateStamp(Date())
+                #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today) && $0.count == 26 })
+                let prefixes = Set(bills.map { $0.dropFirst(16).prefix(3) })
+                #expect(prefixes.count == 1, "one ledger, one 3-digit prefix")
+                #expect(Set(bills.compactMap { Int($0.suffix(7)) }) == Set(1...80), "then a per-day sequence shared by both campaigns")
             }
-            let campaign = try await reopened.campaign("c2")!
-            let client = try sandbox.client()
-            var settings = RunSettings(campaign: campaign, mchID: "10000098", perMinute: 60000, quietHours: nil)
-            settings.retry.baseDelay = 0.05
-            #expect(try await Runner(ledger: reopened, client: client, settings: settings).run() == .complete)
-            client.shutdown()
-            let bills = try await reopened.items("c1").compactMap(\.billNumber) + reopened.items("c2").compactMap(\.billNumber)
-            #expect(bills.count == 80)
-            #expect(Set(bills).count == 80, "bill numbers are unique across the ledger")
-            let today = BeijingTime.dateStamp(Date())
-            #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today) && $0.count == 26 })
-            let prefixes = Set(bills.map { $0.dropFirst(16).prefix(3) })
-            #expect(prefixes.count == 1, "one ledger, one 3-digit prefix")
-            #expect(Set(bills.compactMap { Int($0.suffix(7)) }) == Set(1...80), "then a per-day sequence shared by both campaigns")
             #expect(sandbox.record.payments.count == 80)
-            await reopened.close()
         }
     }
 
@@ -228,17 +224,19 @@ import Testing
         let folder = try generatedCampaign(count: 3, manifestExtra: "limits:\n  per_minute: 60000\n  quiet_hours: \"off\"\n")
         defer { folder.remove() }
         try await withSandbox({ $0.lostProbability = 1 }) { sandbox in
-            let (end, ledger) = try await runCampaign(folder, against: sandbox)
-            #expect(end == .complete)
-            let items = try await ledger.items("c1")
-            #expect(items.allSatisfy { $0.state == .sent && $0.attempts == RetryPolicy().queryAfter })
-            for item in items {
-                #expect(item.sendListID == sandbox.record.payments[item.billNumber ?? ""]?.sendListID,
-                        "gethbinfo's detail_id is the send_listid")
+            let end = try await runCampaign(folder, against: sandbox)
+            try await withLedger(folder) { ledger in
+                #expect(end == .complete)
+                let items = try await ledger.items("c1")
+                #expect(items.allSatisfy { $0.state == .sent && $0.attempts == RetryPolicy().queryAfter })
+                for item in items {
+                    #expect(item.sendListID == sandbox.record.payments[item.billNumber ?? ""]?.sendListID,
+                            "gethbinfo's detail_id is the send_listid")
+                }
+                #expect(sandbox.record.payments.count == 3)
+                let violations = try await checkInvariants(ledger, sandbox: sandbox.record)
+                #expect(violations == [])
             }
-            #expect(sandbox.record.payments.count == 3)
-            #expect(try await checkInvariants(ledger, sandbox: sandbox.record) == [])
-            await ledger.close()
         }
     }
 }

@@ -56,7 +56,7 @@ import Testing
     @Test(arguments: ["NOTENOUGH", "NOAUTH", "SIGN_ERROR", "CA_ERROR", "XML_ERROR", "ILLEGAL_APPID", "API_METHOD_CLOSED",
                       "MSGAPPID_ERROR", "ACCEPTMODE_ERROR", "SENDAMOUNT_LIMIT"])
     func stopTheRun(_ code: String) {
-        #expect(Self.classify(Self.failure(code, description: "原因")) == .stopRun(code: code, message: "原因"))
+        #expect(Self.classify(Self.failure(code, description: "原因")) == .stopRun(.refused(ErrorCode(code), message: "原因")))
     }
 
     @Test(arguments: ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "FATAL_ERROR", "NO_AUTH", "SENDNUM_LIMIT",
@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: ["签名失败", "参数格式校验错误"])
     func returnFailForSignatureOrFormatStopsTheRun(_ message: String) {
-        #expect(Self.classify(Self.answer([("return_code", "FAIL"), ("return_msg", message)])) == .stopRun(code: "FAIL", message: message))
+        #expect(Self.classify(Self.answer([("return_code", "FAIL"), ("return_msg", message)])) == .stopRun(.requestRejected(message: message)))
     }
 
     @Test func seedFailureSampleIsUnknown() {
@@ -92,7 +92,7 @@ import Testing
 
     @Test func tlsRefusalStopsTheRun() {
         let error = TransportError(kind: .tlsRefused, message: "tlsv13 alert certificate required (curl error 56)")
-        #expect(Self.classify(.failure(error)) == .stopRun(code: "TLS_ERROR", message: "TLS refused: \(error.message)"))
+        #expect(Self.classify(.failure(error)) == .stopRun(.tlsRefused(message: "TLS refused: \(error.message)")))
     }
 
     @Test(arguments: ["", "<html>502 Bad Gateway</html>", "<xml><return_code>SUCCESS"])

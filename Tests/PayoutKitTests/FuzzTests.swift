@@ -187,8 +187,9 @@ import Testing
             do {
                 let manifest = try ManifestLoader.load(path)
                 #expect(manifest.campaign.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2D || $0 == 0x5F })
-                #expect(manifest.actName.count <= 32 && manifest.wishing.count <= 128 && manifest.remark.count <= 256)
-                #expect(manifest.sendName.count <= 32 && manifest.nickName.count <= 32)
+                let texts = manifest.texts
+                #expect(texts.actName.count <= 32 && texts.wishing.count <= 128 && texts.remark.count <= 256)
+                #expect(texts.sendName.count <= 32 && texts.nickName.count <= 32)
                 #expect(manifest.merchant.mchID.count <= 10 && manifest.merchant.mchID.allSatisfy(\.isNumber))
                 #expect(manifest.limits.perMinute > 0 && manifest.limits.minimumAmount <= manifest.limits.maximumAmount)
                 #expect(manifest.budget.map { $0.fen > 0 } ?? true)

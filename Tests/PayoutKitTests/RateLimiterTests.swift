@@ -4,9 +4,9 @@ import Testing
 /// The limiter driven by exact, injected times: the quota holds in every window.
 @Suite struct RateLimiterTests {
     /// Starts as fast as the limiter allows, for `count` starts.
-    static func greedyStarts(_ limiter: inout RateLimiter, count: Int, from start: Double = 0) -> [Double] {
+    static func greedyStarts(_ limiter: inout RateLimiter, count: Int, from start: Duration = .zero) -> [Duration] {
         var now = start
-        var times: [Double] = []
+        var times: [Duration] = []
         for _ in 0..<count {
             now = limiter.earliestStart(at: now)
             limiter.recordStart(at: now)
@@ -15,7 +15,7 @@ import Testing
         return times
     }
 
-    static func maxInAnyWindow(_ times: [Double], length: Double) -> Int {
+    static func maxInAnyWindow(_ times: [Duration], length: Duration) -> Int {
         var best = 0
         var low = 0
         for high in times.indices {
@@ -28,57 +28,59 @@ import Testing
     @Test func neverMoreThanThePerMinuteQuotaInAnySixtySeconds() {
         var limiter = RateLimiter(perMinute: 1800)
         let times = Self.greedyStarts(&limiter, count: 9000)
-        #expect(Self.maxInAnyWindow(times, length: 60) <= 1800)
-        #expect(Self.maxInAnyWindow(times, length: 60.5 - 1e-6) <= 1800, "the margin for arrival jitter holds too")
+        #expect(Self.maxInAnyWindow(times, length: .seconds(60)) <= 1800)
+        #expect(Self.maxInAnyWindow(times, length: .milliseconds(60_500) - .microseconds(1)) <= 1800,
+                "the margin for arrival jitter holds too")
     }
 
     @Test func spreadsStartsSmoothlyWithinEachSecond() {
         var limiter = RateLimiter(perMinute: 1800)
         let times = Self.greedyStarts(&limiter, count: 5400)
-        #expect(Self.maxInAnyWindow(times, length: 1) <= 30 + Int(limiter.burst))
+        #expect(Self.maxInAnyWindow(times, length: .seconds(1)) <= 30 + Int(limiter.burst))
     }
 
     @Test func sustainsAtLeastNinetyEightPercentOfTheQuota() {
         var limiter = RateLimiter(perMinute: 1800)
         let times = Self.greedyStarts(&limiter, count: 5400)
-        let minutes = times.last! / 60
+        let minutes = times.last! / .seconds(60)
         #expect(Double(times.count) / minutes >= 0.98 * 1800)
     }
 
     @Test func smallQuotasAreExactToo() {
-        var limiter = RateLimiter(perMinute: 7, windowMargin: 0)
+        var limiter = RateLimiter(perMinute: 7, windowMargin: .zero)
         let times = Self.greedyStarts(&limiter, count: 30)
-        #expect(Self.maxInAnyWindow(times, length: 60) <= 7)
+        #expect(Self.maxInAnyWindow(times, length: .seconds(60)) <= 7)
     }
 
     @Test func quotaSpansAnEarlierRun() {
-        var first = RateLimiter(perMinute: 100, windowMargin: 0)
+        var first = RateLimiter(perMinute: 100, windowMargin: .zero)
         let earlier = Self.greedyStarts(&first, count: 150)
         let handover = earlier.last!
-        var second = RateLimiter(perMinute: 100, windowMargin: 0)
+        var second = RateLimiter(perMinute: 100, windowMargin: .zero)
         second.seed(starts: earlier.map { $0 - handover })
         let later = Self.greedyStarts(&second, count: 150).map { $0 + handover }
-        #expect(Self.maxInAnyWindow(earlier + later, length: 60) <= 100)
+        #expect(Self.maxInAnyWindow(earlier + later, length: .seconds(60)) <= 100)
     }
 
     @Test func throttleHalvesTheRateThenRecovers() {
         var limiter = RateLimiter(perMinute: 1800)
         _ = Self.greedyStarts(&limiter, count: 100)
-        let full = limiter.rate(at: 10)
-        limiter.throttle(at: 10)
-        #expect(abs(limiter.rate(at: 10) - full / 2) < 1e-9)
-        limiter.throttle(at: 10)
-        #expect(abs(limiter.rate(at: 10) - full / 4) < 1e-9)
-        #expect(limiter.rate(at: 10 + RateLimiter.recovery / 2) < full)
-        #expect(abs(limiter.rate(at: 10 + RateLimiter.recovery) - full) < 1e-9)
+        let ten = Duration.seconds(10)
+        let full = limiter.rate(at: ten)
+        limiter.throttle(at: ten)
+        #expect(abs(limiter.rate(at: ten) - full / 2) < 1e-9)
+        limiter.throttle(at: ten)
+        #expect(abs(limiter.rate(at: ten) - full / 4) < 1e-9)
+        #expect(limiter.rate(at: ten + RateLimiter.recovery / 2) < full)
+        #expect(abs(limiter.rate(at: ten + RateLimiter.recovery) - full) < 1e-9)
     }
 
     @Test func throttledRunStartsFewerRequests() {
         var steady = RateLimiter(perMinute: 1800)
         var throttled = RateLimiter(perMinute: 1800)
-        throttled.throttle(at: 0)
+        throttled.throttle(at: .zero)
         let inTenSeconds: (inout RateLimiter) -> Int = { limiter in
-            Self.greedyStarts(&limiter, count: 1000).filter { $0 < 10 }.count
+            Self.greedyStarts(&limiter, count: 1000).filter { $0 < .seconds(10) }.count
         }
         #expect(inTenSeconds(&throttled) < inTenSeconds(&steady) * 3 / 4)
     }
@@ -87,13 +89,13 @@ import Testing
 @Suite struct RetryPolicyTests {
     @Test func waitsAtLeastASecondAndDoublesUpToTheCap() {
         let policy = RetryPolicy()
-        #expect(policy.delay(afterAttempt: 1, unit: 0) == 1)
-        #expect(policy.delay(afterAttempt: 1, unit: 0.999) >= 1)
-        #expect(policy.delay(afterAttempt: 3, unit: 1) == 4)
-        #expect(policy.delay(afterAttempt: 3, unit: 0) == 2)
-        #expect(policy.delay(afterAttempt: 30, unit: 1) == 60)
+        #expect(policy.delay(afterAttempt: 1, unit: 0) == .seconds(1))
+        #expect(policy.delay(afterAttempt: 1, unit: 0.999) >= .seconds(1))
+        #expect(policy.delay(afterAttempt: 3, unit: 1) == .seconds(4))
+        #expect(policy.delay(afterAttempt: 3, unit: 0) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 30, unit: 1) == .seconds(60))
         for attempt in 1...40 {
-            #expect(policy.delay(afterAttempt: attempt, unit: 0) >= 1)
+            #expect(policy.delay(afterAttempt: attempt, unit: 0) >= .seconds(1))
         }
     }
 

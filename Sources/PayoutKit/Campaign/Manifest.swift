@@ -6,24 +6,13 @@ public struct Manifest: Sendable, Equatable {
     /// The manifest's path as the operator gave it, for messages.
     public var path: String
     public var campaign: String
-    public var actName: String
-    public var wishing: String
-    public var remark: String
-    public var sendName: String
-    public var nickName: String
-    public var sceneID: String?
+    public var texts: CampaignTexts
     /// The recipients file, resolved against the manifest's folder.
     public var recipients: String
     public var budget: Amount?
     public var allowDuplicates: Bool
     public var merchant: MerchantSettings
     public var limits: Limits
-
-    /// The fields that, once imported, freeze with the recipients.
-    public var frozenTexts: [(name: String, value: String)] {
-        [("act_name", actName), ("wishing", wishing), ("remark", remark), ("send_name", sendName),
-         ("nick_name", nickName), ("scene_id", sceneID ?? "")]
-    }
 }
 
 public struct MerchantSettings: Sendable, Equatable {

@@ -89,8 +89,11 @@ struct ManifestReader {
         guard problems.isEmpty, let campaign, let actName, let wishing, let remark, let sendName, let recipients,
               let merchant, let limits else { return nil }
         return Manifest(
-            path: path, campaign: campaign, actName: actName, wishing: wishing, remark: remark, sendName: sendName,
-            nickName: nickName ?? sendName, sceneID: sceneID, recipients: recipients, budget: budget,
+            path: path, campaign: campaign,
+            texts: CampaignTexts(
+                actName: actName, wishing: wishing, remark: remark, sendName: sendName, nickName: nickName ?? sendName,
+                sceneID: sceneID),
+            recipients: recipients, budget: budget,
             allowDuplicates: allowDuplicates, merchant: merchant, limits: limits)
     }
 

@@ -3,7 +3,7 @@ public struct CampaignRecord: Sendable, Equatable {
     public var id: String
     public var mchID: String
     public var wxappid: String
-    public var texts: [String: String]
+    public var texts: CampaignTexts
     public var recipientsPath: String
     public var recipientsFingerprint: String
     public var extraColumns: [String]

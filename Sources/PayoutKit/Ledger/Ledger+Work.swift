@@ -2,22 +2,32 @@ import Foundation
 
 /// The run's side of the ledger: finding work, committing bill numbers before requests,
 /// and recording every request's outcome.
-extension Ledger {
+extension Ledger: RunLedger {
     private static let itemColumns = "id, line, openid, amount, bill_number, state, attempts, next_attempt_at, err_code"
 
-    private static func workItem(_ row: Statement) -> WorkItem {
-        WorkItem(
-            id: row.int(0), line: row.int(1), openid: row.text(2) ?? "", amount: Amount(fen: row.int(3)),
-            billNumber: BillNumber(row.text(4) ?? "")!, state: ItemState(rawValue: row.text(5) ?? "") ?? .retrying,
-            attempts: row.int(6), nextAttemptAt: row.isNull(7) ? nil : Date(timeIntervalSince1970: row.double(7)),
-            lastErrCode: row.text(8))
+    /// A row of `itemColumns` read back; one that does not read as it was written (edited
+    /// behind payout's back) is an error naming it, never a guess.
+    private static func workItem(_ row: Statement) throws(LedgerError) -> WorkItem {
+        let id = row.int(0)
+        let billText = try row.requiredText(4, of: "item \(id)")
+        guard let billNumber = BillNumber(billText) else {
+            throw LedgerError("ledger: item \(id) has a malformed bill number \(billText)")
+        }
+        let stateText = try row.requiredText(5, of: "item \(id)")
+        guard let state = ItemState(rawValue: stateText) else {
+            throw LedgerError("ledger: item \(id) has an unknown state \(stateText)")
+        }
+        return WorkItem(
+            id: id, line: row.int(1), openid: try row.requiredText(2, of: "item \(id)"), amount: Amount(fen: row.int(3)),
+            billNumber: billNumber, state: state, attempts: row.int(6),
+            nextAttemptAt: row.isNull(7) ? nil : Date(timeIntervalSince1970: row.double(7)), lastErrCode: row.text(8))
     }
 
     /// Items a crash or an earlier run left with a bill number and no final outcome, and where
     /// the never-tried items begin.
     public func openWork(_ campaignID: String) throws -> OpenWork {
-        guard let campaign = try campaign(campaignID) else { throw LedgerError("campaign \(campaignID) is not in the ledger \(path)") }
-        let range: [SQLValue] = [.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)]
+        let campaign = try requireCampaign(campaignID)
+        let range = Self.range(campaign)
         let carried = try db.prepare("""
             SELECT \(Self.itemColumns) FROM items WHERE id BETWEEN ? AND ?
               AND (state IN ('sending', 'retrying') OR (state = 'pending' AND bill_number IS NOT NULL))
@@ -26,7 +36,9 @@ extension Ledger {
         let first = try db.prepare("""
             SELECT MIN(id) FROM items WHERE id BETWEEN ? AND ? AND state = 'pending' AND bill_number IS NULL
             """).rows(range) { $0.isNull(0) ? nil : $0.int(0) }.first ?? nil
-        return OpenWork(carried: carried, pendingCursor: (first ?? campaign.itemIDs.upperBound + 1) - 1)
+        return OpenWork(
+            carried: carried, pendingCursor: (first ?? campaign.itemIDs.upperBound + 1) - 1,
+            lastItemID: campaign.itemIDs.upperBound, status: try status(of: campaign))
     }
 
     /// Ten million a day: more than a day at the API's 1800 a minute needs.
@@ -37,14 +49,15 @@ extension Ledger {
     /// + the ledger's 3-digit prefix + a 7-digit per-day sequence kept in the ledger, so they
     /// stay unique across campaigns and runs.
     public func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
-        guard let campaign = try campaign(campaignID) else { throw LedgerError("campaign \(campaignID) is not in the ledger \(path)") }
+        let campaign = try requireCampaign(campaignID)
         let db = try db
         return try db.transaction { () throws -> [WorkItem] in
             let candidates = try db.prepare("""
                 SELECT id, line, openid, amount, attempts FROM items
                 WHERE id > ? AND id <= ? AND state = 'pending' AND bill_number IS NULL ORDER BY id LIMIT ?
-                """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { row in
-                    (id: row.int(0), line: row.int(1), openid: row.text(2) ?? "", amount: row.int(3), attempts: row.int(4))
+                """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { (row) throws(LedgerError) in
+                    (id: row.int(0), line: row.int(1), openid: try row.requiredText(2, of: "item \(row.int(0))"),
+                     amount: row.int(3), attempts: row.int(4))
                 }
             guard !candidates.isEmpty else { return [] }
             let day = BeijingTime.dateStamp(now)

@@ -15,12 +15,18 @@ public final class RunLock {
         }
     }
 
-    public init(ledger: String) throws {
+    /// Holds the lock on `ledger` while `body` runs and releases it on every way out;
+    /// throws `Held` at once if another process holds it.
+    public static func withLock<T>(ledger: String, _ body: () async throws -> T) async throws -> T {
+        let lock = try RunLock(ledger: ledger)
+        defer { lock.release() }
+        return try await body()
+    }
+
+    private init(ledger: String) throws {
         let path = ledger + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw LedgerError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
-        }
+        guard descriptor >= 0 else { throw FileError("create the lock file", path) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 32)
             let count = read(descriptor, &buffer, buffer.count)
@@ -28,13 +34,15 @@ public final class RunLock {
             let pid = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingASCIIWhitespace()
             throw Held(ledger: ledger, pid: pid.isEmpty ? "unknown" : pid)
         }
+        // The pid is only for the message another run shows; a failed write leaves it empty
+        // ("unknown"), never the lock itself.
         let pid = Array("\(getpid())\n".utf8)
         ftruncate(descriptor, 0)
         _ = pwrite(descriptor, pid, pid.count, 0)
         self.descriptor = descriptor
     }
 
-    deinit {
+    private func release() {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

@@ -1,14 +1,43 @@
 import CSQLite
 
-/// A failed SQLite call, with SQLite's own message.
+/// A failed ledger operation. Like GRDB's `DatabaseError`, it carries SQLite's extended
+/// result code when SQLite refused, so callers can tell a busy ledger (another process)
+/// from a full disk or a broken constraint without reading the message.
 public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// nil when the ledger itself refused: closed, a missing campaign, a row that does not
+    /// read back as it was written.
+    public var resultCode: ResultCode?
     public var message: String
 
-    public init(_ message: String) {
+    public init(_ message: String, resultCode: ResultCode? = nil) {
         self.message = message
+        self.resultCode = resultCode
     }
 
     public var description: String { message }
+}
+
+/// SQLite's result codes; extended codes keep their primary code in the low byte.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+
+    public init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
+
+    /// SQLITE_BUSY for SQLITE_BUSY_SNAPSHOT, SQLITE_CONSTRAINT for SQLITE_CONSTRAINT_UNIQUE…
+    public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
+
+    public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+    public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+    public static let full = ResultCode(rawValue: SQLITE_FULL)
+    public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+    public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+    public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
+    public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+    public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
+
+    public var description: String { String(cString: sqlite3_errstr(rawValue)) }
 }
 
 /// A value bound to or read from a statement.
@@ -33,7 +62,7 @@ final class SQLiteConnection {
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(handle)
-            throw LedgerError("cannot open ledger \(path): \(message)")
+            throw LedgerError("cannot open ledger \(path): \(message)", resultCode: ResultCode(rawValue: code))
         }
         self.handle = handle
         self.path = path
@@ -47,18 +76,19 @@ final class SQLiteConnection {
 
     func execute(_ sql: String) throws(LedgerError) {
         var error: UnsafeMutablePointer<CChar>?
-        guard sqlite3_exec(handle, sql, nil, nil, &error) == SQLITE_OK else {
+        let code = sqlite3_exec(handle, sql, nil, nil, &error)
+        guard code == SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastError
             sqlite3_free(error)
-            throw LedgerError("ledger \(path): \(message)")
+            throw failure(message, code: code)
         }
     }
 
     func prepare(_ sql: String) throws(LedgerError) -> Statement {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-              let statement else {
-            throw LedgerError("ledger \(path): \(lastError) in \(sql)")
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw failure("\(lastError) in \(sql)", code: code)
         }
         return Statement(statement, connection: self)
     }
@@ -71,9 +101,15 @@ final class SQLiteConnection {
             try execute("COMMIT")
             return result
         } catch {
+            // A failed ROLLBACK means SQLite already rolled back (it does on some I/O and
+            // full-disk errors): the first error is the one that explains what happened.
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    func failure(_ message: String, code: Int32) -> LedgerError {
+        LedgerError("ledger \(path): \(message)", resultCode: ResultCode(rawValue: code))
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
@@ -159,10 +195,11 @@ final class Statement {
 
     /// Steps once: true while a row is available.
     func step() throws(LedgerError) -> Bool {
-        switch sqlite3_step(handle) {
+        let code = sqlite3_step(handle)
+        switch code {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw LedgerError("ledger \(connection.path): \(connection.lastError)")
+        default: throw connection.failure(connection.lastError, code: code)
         }
     }
 
@@ -173,11 +210,11 @@ final class Statement {
     }
 
     /// Every row, each read by `row`.
-    func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) -> T) throws(LedgerError) -> [T] {
+    func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws(LedgerError) -> T) throws(LedgerError) -> [T] {
         bind(values)
         var result: [T] = []
         while try step() {
-            result.append(row(self))
+            result.append(try row(self))
         }
         return result
     }
@@ -198,5 +235,18 @@ final class Statement {
 
     func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+
+    /// A NOT NULL column read back; a NULL means the file was changed behind payout's back,
+    /// and the error names the row so the operator can look at it.
+    func requiredText(_ column: Int32, of row: @autoclosure () -> String) throws(LedgerError) -> String {
+        guard let value = text(column) else {
+            throw LedgerError("ledger \(connection.path): \(row()) has no \(columnName(column))")
+        }
+        return value
+    }
+
+    func columnName(_ column: Int32) -> String {
+        sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "column \(column)"
     }
 }

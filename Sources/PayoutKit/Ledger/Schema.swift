@@ -86,4 +86,19 @@ enum Schema {
     ]
 
     static var version: Int { migrations.count }
+
+    /// Brings `connection`'s file to the current version, one committed migration at a time.
+    static func migrate(_ connection: SQLiteConnection) throws {
+        let found = try connection.prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
+        guard found <= version else {
+            throw LedgerError(
+                "ledger \(connection.path) has schema version \(found), newer than this payout (\(version)): upgrade payout")
+        }
+        for (index, migration) in migrations.enumerated().dropFirst(found) {
+            try connection.transaction {
+                try connection.execute(migration)
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
 }

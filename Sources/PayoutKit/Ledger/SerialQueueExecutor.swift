@@ -21,4 +21,10 @@ final class SerialQueueExecutor: SerialExecutor {
     func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
     }
+
+    /// Lets `assumeIsolated` and the runtime's isolation checks accept code running on the
+    /// queue, as GRDB's `DispatchQueueActor` does.
+    func checkIsolated() {
+        dispatchPrecondition(condition: .onQueue(queue))
+    }
 }

@@ -16,10 +16,20 @@ public struct WorkItem: Sendable, Equatable {
 }
 
 /// Where a run picks up: items already carrying a bill number whose outcome is not final,
-/// and the position of the first item never tried.
+/// the position of the first item never tried, and the campaign's counts so far.
 public struct OpenWork: Sendable {
     public var carried: [WorkItem]
     public var pendingCursor: Int
+    /// Ids above this belong to another campaign.
+    public var lastItemID: Int
+    public var status: CampaignStatus
+
+    public init(carried: [WorkItem], pendingCursor: Int, lastItemID: Int, status: CampaignStatus) {
+        self.carried = carried
+        self.pendingCursor = pendingCursor
+        self.lastItemID = lastItemID
+        self.status = status
+    }
 }
 
 /// One request and what it did to its item, written to the ledger in one transaction.

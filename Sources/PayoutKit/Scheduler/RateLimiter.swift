@@ -6,43 +6,43 @@
 /// margin absorbs latency jitter: the server counts arrivals, not our starts. A throttle
 /// answer halves the rate, which then recovers linearly.
 ///
-/// Times are seconds on any monotonic scale, passed in, so the limiter is a pure value
-/// that tests drive exactly.
+/// Times are offsets on one monotonic clock (the run measures them from its start), passed
+/// in, so the limiter is a pure value that tests drive exactly.
 public struct RateLimiter: Sendable {
     public let perMinute: Int
-    public let window: Double
+    public let window: Duration
     public let burst: Double
     private var tokens: Double
-    private var refilledAt: Double?
-    private var starts: [Double]
+    private var refilledAt: Duration?
+    private var starts: [Duration]
     private var oldest = 0
     private var factor = 1.0
-    private var throttledAt: Double?
+    private var throttledAt: Duration?
 
-    /// Seconds for a throttled rate to climb back to full speed.
-    public static let recovery = 30.0
+    /// How long a throttled rate takes to climb back to full speed.
+    public static let recovery = Duration.seconds(30)
 
-    public init(perMinute: Int, windowMargin: Double = 0.5, burst: Double? = nil) {
+    public init(perMinute: Int, windowMargin: Duration = .milliseconds(500), burst: Double? = nil) {
         precondition(perMinute > 0)
         self.perMinute = perMinute
-        self.window = 60 + windowMargin
+        self.window = .seconds(60) + windowMargin
         self.burst = burst ?? max(1, (Double(perMinute) / 60 * 0.2).rounded(.up))
         tokens = self.burst
         starts = []
         starts.reserveCapacity(perMinute)
     }
 
-    /// The rate now, in starts per second, after any throttle penalty.
-    public func rate(at now: Double) -> Double {
-        Double(perMinute) / window * currentFactor(at: now)
+    /// The rate at `now`, in starts per second, after any throttle penalty.
+    public func rate(at now: Duration) -> Double {
+        Double(perMinute) / (window / .seconds(1)) * currentFactor(at: now)
     }
 
     /// The earliest time at or after `now` a request may start.
-    public mutating func earliestStart(at now: Double) -> Double {
+    public mutating func earliestStart(at now: Duration) -> Duration {
         refill(at: now)
         var earliest = now
         if tokens < 1 {
-            earliest = now + (1 - tokens) / rate(at: now)
+            earliest = now + .seconds((1 - tokens) / rate(at: now))
         }
         if starts.count == perMinute {
             earliest = max(earliest, starts[oldest] + window)
@@ -51,21 +51,21 @@ public struct RateLimiter: Sendable {
     }
 
     /// Records a start at `now`; call only when `earliestStart(at: now) <= now`.
-    public mutating func recordStart(at now: Double) {
+    public mutating func recordStart(at now: Duration) {
         refill(at: now)
         tokens -= 1
         recordWindow(now)
     }
 
     /// Starts made before this limiter existed, by an earlier run; call before any other.
-    public mutating func seed(starts earlier: [Double]) {
+    public mutating func seed(starts earlier: [Duration]) {
         for start in earlier.sorted().suffix(perMinute) {
             recordWindow(start)
         }
         if !earlier.isEmpty { tokens = 0 }
     }
 
-    private mutating func recordWindow(_ start: Double) {
+    private mutating func recordWindow(_ start: Duration) {
         if starts.count < perMinute {
             starts.append(start)
         } else {
@@ -75,21 +75,21 @@ public struct RateLimiter: Sendable {
     }
 
     /// A FREQ_LIMIT or SECOND_OVER_LIMITED answer: slow the whole run down.
-    public mutating func throttle(at now: Double) {
+    public mutating func throttle(at now: Duration) {
         refill(at: now)
         factor = max(0.01, currentFactor(at: now) / 2)
         throttledAt = now
         tokens = min(tokens, 0)
     }
 
-    private func currentFactor(at now: Double) -> Double {
+    private func currentFactor(at now: Duration) -> Double {
         guard let throttledAt else { return 1 }
-        return min(1, factor + (1 - factor) * max(0, now - throttledAt) / Self.recovery)
+        return min(1, factor + (1 - factor) * max(0, (now - throttledAt) / Self.recovery))
     }
 
-    private mutating func refill(at now: Double) {
+    private mutating func refill(at now: Duration) {
         if let refilledAt, now > refilledAt {
-            tokens = min(burst, tokens + (now - refilledAt) * rate(at: now))
+            tokens = min(burst, tokens + (now - refilledAt) / .seconds(1) * rate(at: now))
         }
         if refilledAt.map({ now > $0 }) ?? true {
             refilledAt = now

@@ -29,12 +29,14 @@ public enum RunEnd: Sendable, Equatable {
     /// `--no-wait` inside the quiet window.
     case quietWindow(until: Date)
     /// The server refused the merchant's set-up, or the account is empty.
-    case merchantRefused(code: String, message: String)
+    case merchantRefused(StopReason)
     /// Some items are still unknown after this run's attempts; the next run continues them.
     case retriesExhausted(items: Int)
 }
 
 public enum RunEvent: Sendable {
+    /// The campaign was imported into the ledger by this run (not when it was already there).
+    case imported(RecipientsSummary, ledger: String)
     case started(RunProgress)
     case item(ItemResult, RunProgress)
     case paused(until: Date, reason: String)

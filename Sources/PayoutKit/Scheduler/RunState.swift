@@ -2,10 +2,13 @@ import Foundation
 
 /// The run's bookkeeping between events: which items are due, what the rate allows, whether
 /// the run is paused or stopping. Owned by the run loop alone, so it needs no locking.
-struct RunState {
-    private let ledger: Ledger
+struct RunState<Store: RunLedger> {
+    private let ledger: Store
     private let settings: RunSettings
-    private let origin: Date
+    private let clock: any RunClock
+    /// The run's start on the monotonic clock: the rate limiter counts from here.
+    private let origin: ContinuousClock.Instant
+    private let lastItemID: Int
     private var limiter: RateLimiter
     private var retryQueue: [WorkItem]
     private var parked: [WorkItem] = []
@@ -23,30 +26,33 @@ struct RunState {
     var timer = TimerState()
     var progress = RunProgress()
 
-    init(runner: Runner) async throws {
-        ledger = runner.ledger
-        settings = runner.settings
-        origin = runner.clock.now()
+    init(ledger: Store, settings: RunSettings, clock: any RunClock) async throws {
+        self.ledger = ledger
+        self.settings = settings
+        self.clock = clock
+        origin = clock.instant()
         let work = try await ledger.openWork(settings.campaign.id)
-        // The quota spans runs: requests of the previous run count, and so — conservatively,
-        // as if just sent — do those a crash left in flight without a recorded answer.
-        var limiter = RateLimiter(perMinute: settings.perMinute)
-        let start = origin
-        let recent = try await ledger.recentRequestStarts(limit: settings.perMinute)
-            .map { $0.timeIntervalSince(start) }
-            .filter { $0 > -limiter.window }
-        let unanswered = work.carried.filter { $0.state == .sending }.count
-        limiter.seed(starts: recent + Array(repeating: 0, count: min(unanswered, settings.perMinute)))
-        self.limiter = limiter
+        limiter = try await Self.limiter(settings: settings, ledger: ledger, now: clock.now(), carried: work.carried)
         retryQueue = work.carried
         cursor = work.pendingCursor
-        pendingExhausted = cursor >= settings.campaign.itemIDs.upperBound
-        if let status = try await ledger.status(settings.campaign.id) {
-            progress.total = status.total.count
-            progress.sent = status.tally(.sent).count
-            progress.sentAmount = status.tally(.sent).amount
-            progress.failed = status.tally(.failed).count
-        }
+        lastItemID = work.lastItemID
+        pendingExhausted = cursor >= lastItemID
+        progress.total = work.status.total.count
+        progress.sent = work.status.tally(.sent).count
+        progress.sentAmount = work.status.tally(.sent).amount
+        progress.failed = work.status.tally(.failed).count
+    }
+
+    /// The quota spans runs: requests of the previous run count, and so — conservatively,
+    /// as if just sent — do those a crash left in flight without a recorded answer.
+    private static func limiter(settings: RunSettings, ledger: Store, now: Date, carried: [WorkItem]) async throws -> RateLimiter {
+        var limiter = RateLimiter(perMinute: settings.perMinute)
+        let recent = try await ledger.recentRequestStarts(limit: settings.perMinute)
+            .map { Duration.seconds($0.timeIntervalSince(now)) }
+            .filter { $0 > .zero - limiter.window }
+        let unanswered = carried.filter { $0.state == .sending }.count
+        limiter.seed(starts: recent + Array(repeating: .zero, count: min(unanswered, settings.perMinute)))
+        return limiter
     }
 
     /// How the run ended, once nothing is in flight and nothing more will start.
@@ -109,19 +115,17 @@ struct RunState {
             pendingExhausted = claimed.count < settings.claimBatch
         }
         guard dueRetry != nil || !claimed.isEmpty else { return nil }
-        let seconds = now.timeIntervalSince(origin)
-        let earliest = limiter.earliestStart(at: seconds)
-        guard earliest <= seconds else {
-            rateDeadline = origin.addingTimeInterval(earliest)
+        let elapsed = clock.instant() - origin
+        let earliest = limiter.earliestStart(at: elapsed)
+        guard earliest <= elapsed else {
+            rateDeadline = now.adding(earliest - elapsed)
             return nil
         }
         rateDeadline = nil
-        limiter.recordStart(at: seconds)
+        limiter.recordStart(at: elapsed)
         inFlight += 1
-        recentStarts.add(now)
         progress.inFlight = inFlight
-        let window = min(60, max(1, now.timeIntervalSince(origin)))
-        progress.ratePerMinute = Int((Double(recentStarts.count(since: now.addingTimeInterval(-window))) / window * 60).rounded())
+        progress.ratePerMinute = recentStarts.add(elapsed)
         if let index = dueRetry {
             return retryQueue.remove(at: index)
         }
@@ -156,13 +160,13 @@ struct RunState {
             unknownsThisRun[item.id, default: 0] += 1
             requeue(updated)
         case .throttled:
-            limiter.throttle(at: now.timeIntervalSince(origin))
+            limiter.throttle(at: clock.instant() - origin)
             requeue(updated)
         case .quietWindow:
             requeue(updated)
             pause(until: record.nextAttemptAt ?? now, reason: "the server answered TIME_LIMITED", observe: observe)
-        case .stopRun(let code, let message):
-            requestStop(.merchantRefused(code: code, message: message), observe: observe)
+        case .stopRun(let reason):
+            requestStop(.merchantRefused(reason), observe: observe)
         }
         observe(.item(ItemResult(
             line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber,
@@ -196,19 +200,19 @@ struct TimerState {
 
 /// Start times of the last minute, for the rate shown to the operator.
 struct RecentStarts {
-    private var times: [Date] = []
+    private var times: [Duration] = []
     private var head = 0
 
-    mutating func add(_ time: Date) {
-        times.append(time)
-    }
-
-    mutating func count(since cutoff: Date) -> Int {
-        while head < times.count && times[head] < cutoff { head += 1 }
+    /// Records a start `elapsed` into the run; returns the rate per minute over the last
+    /// minute, or over the run so far while it is younger than that.
+    mutating func add(_ elapsed: Duration) -> Int {
+        times.append(elapsed)
+        let window = min(.seconds(60), max(.seconds(1), elapsed))
+        while head < times.count && times[head] < elapsed - window { head += 1 }
         if head > 4096 {
             times.removeFirst(head)
             head = 0
         }
-        return times.count - head
+        return Int((Double(times.count - head) / (window / .seconds(60))).rounded())
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a run needs to know besides the ledger and the client.
+/// What a run needs to know besides the ledger and the API.
 public struct RunSettings: Sendable {
     public var campaign: CampaignRecord
     public var mchID: String
@@ -27,15 +27,17 @@ public struct RunSettings: Sendable {
 
 /// The run's state machine: works through a campaign's ledger and pays every item once.
 ///
-/// Every item gets its bill number committed before its first request (`Ledger.claim`);
+/// Every item gets its bill number committed before its first request (`RunLedger.claim`);
 /// every request's outcome is committed before the item is looked at again; an item whose
 /// outcome is unknown is asked about again with the same bill number and fields, at least a
 /// second later, backing off, and settled with gethbinfo when it lingers. A crash at any
 /// point leaves the ledger saying, for each item, either a final outcome or "this bill
 /// number may be in flight" — which the next run resolves by asking again.
-public struct Runner: Sendable {
-    public let ledger: Ledger
-    public let client: RedpackClient
+///
+/// Generic over its two I/O edges, so the hard cases run in unit tests against fakes.
+public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
+    public let ledger: Store
+    public let api: API
     public let settings: RunSettings
     public let clock: any RunClock
     public let stop: StopSignal
@@ -44,12 +46,12 @@ public struct Runner: Sendable {
     public let random: @Sendable () -> Double
 
     public init(
-        ledger: Ledger, client: RedpackClient, settings: RunSettings, clock: any RunClock = SystemClock(),
+        ledger: Store, api: API, settings: RunSettings, clock: any RunClock = SystemClock(),
         stop: StopSignal = StopSignal(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) {
         self.ledger = ledger
-        self.client = client
+        self.api = api
         self.settings = settings
         self.clock = clock
         self.stop = stop
@@ -64,50 +66,53 @@ public struct Runner: Sendable {
     }
 
     public func run() async throws -> RunEnd {
-        var state = try await RunState(runner: self)
+        var state = try await RunState(ledger: ledger, settings: settings, clock: clock)
         observe(.started(state.progress))
-        let end: RunEnd = try await withThrowingTaskGroup(of: Event.self) { group in
+        let end = try await withThrowingTaskGroup(of: Event.self) { group in
             group.addTask { [stop] in
                 await stop.wait()
                 return .stopRequested
             }
-            while true {
-                let now = clock.now()
-                state.updatePause(now: now, observe: observe)
-                if let deadline = state.pauseDeadline, state.timer.arm(deadline) {
-                    group.addTask { [clock] in
-                        try? await clock.sleep(until: deadline)
-                        return .wake
-                    }
-                }
-                while let item = try await state.nextItem(now: now) {
-                    group.addTask { try await self.attempt(item) }
-                }
-                if let deadline = state.wakeDeadline(now: now), state.timer.arm(deadline) {
-                    group.addTask { [clock] in
-                        try? await clock.sleep(until: deadline)
-                        return .wake
-                    }
-                }
-                if let end = state.end {
-                    group.cancelAll()
-                    return end
-                }
-                guard let event = try await group.next() else { return .interrupted }
-                switch event {
-                case .completed(let item, let record, let outcome):
-                    state.complete(item, record: record, outcome: outcome, now: clock.now(), observe: observe)
-                case .wake:
-                    state.timer.fired()
-                case .stopRequested:
-                    state.requestStop(.interrupted, observe: observe)
-                }
-            }
+            let end = try await loop(&state, group: &group)
+            group.cancelAll()
+            return end
         }
         try await ledger.release(state.unsent)
         state.progress.inFlight = 0
         observe(.finished(end, state.progress))
         return end
+    }
+
+    /// Starts whatever may start, arms one timer for the next deadline, and handles one
+    /// event at a time until nothing is in flight and nothing more will start.
+    private func loop(_ state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) async throws -> RunEnd {
+        while true {
+            let now = clock.now()
+            state.updatePause(now: now, observe: observe)
+            wake(at: state.pauseDeadline, state: &state, group: &group)
+            while let item = try await state.nextItem(now: now) {
+                group.addTask { try await self.attempt(item) }
+            }
+            wake(at: state.wakeDeadline(now: now), state: &state, group: &group)
+            if let end = state.end { return end }
+            guard let event = try await group.next() else { return .interrupted }
+            switch event {
+            case .completed(let item, let record, let outcome):
+                state.complete(item, record: record, outcome: outcome, now: clock.now(), observe: observe)
+            case .wake:
+                state.timer.fired()
+            case .stopRequested:
+                state.requestStop(.interrupted, observe: observe)
+            }
+        }
+    }
+
+    private func wake(at deadline: Date?, state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) {
+        guard let deadline, state.timer.arm(deadline) else { return }
+        group.addTask { [clock] in
+            try? await clock.sleep(until: deadline)
+            return .wake
+        }
     }
 
     /// One attempt at one item: settle with gethbinfo first when the item has lingered,
@@ -116,47 +121,55 @@ public struct Runner: Sendable {
     /// then refused by the server, and the item fails visibly. The outcome is committed
     /// before this returns.
     private func attempt(_ item: WorkItem) async throws -> Event {
-        let campaign = settings.campaign
-        let started = clock.now()
-        if settings.retry.needsQuery(item) {
-            switch await client.query(item.billNumber) {
-            case .found(let hongbao) where hongbao.status.meansPaid
-                && hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
-                return try await commit(item, outcome: .sent(sendListID: hongbao.detailID), kind: .query, started: started,
-                                    latency: clock.now().timeIntervalSince(started), errCode: nil, description: hongbao.status.rawValue)
-            case .found(let hongbao) where hongbao.status == .failed
-                && hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
-                return try await commit(item, outcome: .failed(code: "FAILED", message: hongbao.reason ?? "gethbinfo: FAILED"),
-                                    kind: .query, started: started, latency: clock.now().timeIntervalSince(started),
-                                    errCode: "FAILED", description: hongbao.reason)
-            case .stopRun(let code, let message):
-                return try await commit(item, outcome: .stopRun(code: code, message: message), kind: .query, started: started,
-                                    latency: clock.now().timeIntervalSince(started), errCode: code, description: message)
-            case .found, .notFound, .unknown:
-                break
-            }
+        if settings.retry.needsQuery(item), let settled = try await settle(item) {
+            return settled
         }
         let request = RedpackRequest(
-            billNumber: item.billNumber, openid: item.openid, amount: item.amount,
-            sendName: campaign.texts["send_name"] ?? "", nickName: campaign.texts["nick_name"],
-            wishing: campaign.texts["wishing"] ?? "", actName: campaign.texts["act_name"] ?? "",
-            remark: campaign.texts["remark"] ?? "", sceneID: campaign.texts["scene_id"])
-        let sendStarted = clock.now()
-        let result = await client.send(request)
-        return try await commit(item, outcome: result.outcome, kind: .send, started: sendStarted,
-                            latency: Double(result.latency.milliseconds) / 1000, errCode: result.errCode,
-                            description: result.errCodeDescription)
+            billNumber: item.billNumber, openid: item.openid, amount: item.amount, texts: settings.campaign.texts)
+        let started = clock.now()
+        let result = await api.send(request)
+        return try await commit(
+            item, outcome: result.outcome, kind: .send, started: started, latency: result.latency,
+            errCode: result.errCode, description: result.errCodeDescription)
+    }
+
+    /// Asks gethbinfo about a lingering item; nil when the answer settles nothing and the
+    /// item should be sent again under its bill number.
+    private func settle(_ item: WorkItem) async throws -> Event? {
+        let started = clock.now()
+        let startInstant = clock.instant()
+        let answer = await api.query(item.billNumber)
+        let latency = clock.instant() - startInstant
+        switch answer {
+        case .found(let hongbao)
+        where hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
+            if hongbao.status.meansPaid {
+                return try await commit(
+                    item, outcome: .sent(sendListID: hongbao.detailID), kind: .query, started: started, latency: latency,
+                    errCode: nil, description: hongbao.status.rawValue)
+            }
+            guard hongbao.status == .failed else { return nil }
+            return try await commit(
+                item, outcome: .failed(code: "FAILED", message: hongbao.reason ?? "gethbinfo: FAILED"), kind: .query,
+                started: started, latency: latency, errCode: "FAILED", description: hongbao.reason)
+        case .stopRun(let reason):
+            return try await commit(
+                item, outcome: .stopRun(reason), kind: .query, started: started, latency: latency,
+                errCode: reason.code, description: reason.message)
+        case .found, .notFound, .unknown:
+            return nil
+        }
     }
 
     private func commit(
-        _ item: WorkItem, outcome: SendOutcome, kind: AttemptRecord.Kind, started: Date, latency: Double,
+        _ item: WorkItem, outcome: SendOutcome, kind: AttemptRecord.Kind, started: Date, latency: Duration,
         errCode: String?, description: String?
     ) async throws -> Event {
         let now = clock.now()
         let attempts = item.attempts + (kind == .send ? 1 : 0)
         var record = AttemptRecord(
             itemID: item.id, billNumber: item.billNumber, kind: kind, startedAt: started,
-            latency: .milliseconds(Int(latency * 1000)), outcome: outcome.label, errCode: errCode,
+            latency: latency, outcome: outcome.label, errCode: errCode,
             errCodeDescription: description, detail: outcome.detail, newState: .retrying)
         switch outcome {
         case .sent(let listID):
@@ -164,43 +177,14 @@ public struct Runner: Sendable {
             record.sendListID = listID
         case .failed:
             record.newState = .failed
-        case .stopRun(let code, _):
-            record.newState = code == "TLS_ERROR" ? .pending : .retrying
+        case .stopRun(let reason):
+            if case .tlsRefused = reason { record.newState = .pending }
         case .quietWindow:
             record.nextAttemptAt = (settings.quietHours ?? settings.serverQuietHours).end(after: now)
         case .unknown, .throttled:
-            record.nextAttemptAt = now.addingTimeInterval(settings.retry.delay(afterAttempt: attempts, unit: random()))
+            record.nextAttemptAt = now.adding(settings.retry.delay(afterAttempt: attempts, unit: random()))
         }
         try await ledger.record([record])
         return .completed(item, record, outcome)
-    }
-}
-
-extension RetryPolicy {
-    /// PROCESSING, or several unknown answers in a row: ask gethbinfo before sending again.
-    func needsQuery(_ item: WorkItem) -> Bool {
-        item.state == .retrying && (item.lastErrCode == "PROCESSING" || item.attempts >= queryAfter)
-    }
-}
-
-extension SendOutcome {
-    /// The attempts table's `outcome` column.
-    var label: String {
-        switch self {
-        case .sent: return "sent"
-        case .failed: return "failed"
-        case .unknown: return "unknown"
-        case .throttled: return "throttled"
-        case .quietWindow: return "quiet_window"
-        case .stopRun: return "stop_run"
-        }
-    }
-
-    var detail: String? {
-        switch self {
-        case .unknown(let reason): return reason
-        case .stopRun(_, let message), .failed(_, let message): return message
-        case .sent, .throttled, .quietWindow: return nil
-        }
     }
 }

@@ -13,10 +13,6 @@ public final class StopSignal: Sendable {
 
     public init() {}
 
-    public var isTripped: Bool {
-        state.withLock { $0.tripped }
-    }
-
     public func trip() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.tripped = true

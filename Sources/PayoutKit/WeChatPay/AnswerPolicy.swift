@@ -36,14 +36,14 @@ enum AnswerPolicy {
         let root: XMLNode
         switch verifiedAnswer(exchange, signer: signer) {
         case .failure(let failure):
-            if case .stopRun(let code, let message) = failure.outcome { return .stopRun(code: code, message: message) }
+            if case .stopRun(let reason) = failure.outcome { return .stopRun(reason) }
             return .unknown(reason: failure.reason)
         case .success(let answer):
             root = answer
             fields = answer.fields
         }
         guard fields["return_code"] == "SUCCESS" else {
-            if case .stopRun(let code, let message) = returnFailure(fields) { return .stopRun(code: code, message: message) }
+            if case .stopRun(let reason) = returnFailure(fields) { return .stopRun(reason) }
             return .unknown(reason: "return_code FAIL: \(fields["return_msg"] ?? "")")
         }
         guard fields["result_code"] == "SUCCESS" else {
@@ -52,7 +52,7 @@ enum AnswerPolicy {
             switch code {
             case "NOT_FOUND": return .notFound
             case "CA_ERROR", "SIGN_ERROR", "NO_AUTH", "NOAUTH", "XML_ERROR", "PARAM_ERROR":
-                return .stopRun(code: code, message: description)
+                return .stopRun(.refused(ErrorCode(code), message: description))
             default: return .unknown(reason: "\(code): \(description)")
             }
         }
@@ -75,7 +75,7 @@ enum AnswerPolicy {
         case .retry: return .unknown(reason: "\(code): \(description)")
         case .throttle: return .throttled(code: code.rawValue)
         case .quietWindow: return .quietWindow
-        case .stopRun: return .stopRun(code: code.rawValue, message: description)
+        case .stopRun: return .stopRun(.refused(code, message: description))
         case .failItem: return .failed(code: code.rawValue, message: description)
         }
     }
@@ -85,7 +85,8 @@ enum AnswerPolicy {
     private static func returnFailure(_ fields: [String: String]) -> SendOutcome {
         let message = (fields["return_msg"] ?? "").trimmingASCIIWhitespace()
         if ErrorCode.setupFailureMessages.contains(message) {
-            return .stopRun(code: fields["err_code"].nonEmpty ?? "FAIL", message: message)
+            return .stopRun(fields["err_code"].nonEmpty.map { .refused(ErrorCode($0), message: message) }
+                ?? .requestRejected(message: message))
         }
         return .unknown(reason: "return_code FAIL: \(message)")
     }
@@ -120,7 +121,7 @@ enum AnswerPolicy {
         case .failure(let error):
             if error.kind == .tlsRefused {
                 let message = "TLS refused: \(error.message)"
-                return .failure(Failure(outcome: .stopRun(code: "TLS_ERROR", message: message), reason: message))
+                return .failure(Failure(outcome: .stopRun(.tlsRefused(message: message)), reason: message))
             }
             return .failure(unknown(error.message))
         case .success(let value):

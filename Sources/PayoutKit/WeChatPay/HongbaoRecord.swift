@@ -40,5 +40,5 @@ public enum QueryOutcome: Sendable, Equatable {
     /// Not (yet) known to the server: the send may still be in progress.
     case notFound
     case unknown(reason: String)
-    case stopRun(code: String, message: String)
+    case stopRun(StopReason)
 }

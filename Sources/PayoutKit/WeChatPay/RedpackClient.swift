@@ -1,32 +1,51 @@
 /// Speaks sendredpack and gethbinfo for one merchant over one HTTPS transport.
-public final class RedpackClient: Sendable {
+public final class RedpackClient: RedpackAPI {
     public let merchant: Merchant
     private let signer: Signer
     private let transport: HTTPTransport
+    /// Measures each exchange's latency; injected so tests read exact figures.
+    private let clock: any Clock<Duration>
 
-    public init(merchant: Merchant, transport: TransportConfiguration) {
+    public init(merchant: Merchant, transport: TransportConfiguration, clock: any Clock<Duration> = ContinuousClock()) {
         self.merchant = merchant
         self.signer = Signer(key: merchant.apiKey)
         self.transport = HTTPTransport(configuration: transport)
+        self.clock = clock
+    }
+
+    /// A client for `body` whose connections are closed on every way out.
+    public static func withClient<T>(
+        merchant: Merchant, transport: TransportConfiguration, _ body: (RedpackClient) async throws -> T
+    ) async throws -> T {
+        let client = RedpackClient(merchant: merchant, transport: transport)
+        defer { client.shutdown() }
+        return try await body(client)
     }
 
     /// One attempt at paying `request`. Never throws: every way an exchange can end is
     /// an outcome the run must record.
     public func send(_ request: RedpackRequest) async -> SendResult {
-        let started = ContinuousClock.now
         let body: [UInt8]
         do {
             body = try signedBody(request.fields(for: merchant))
         } catch {
             return SendResult(
-                outcome: .stopRun(code: "INVALID_REQUEST", message: error.description),
+                outcome: .stopRun(.invalidRequest(message: error.description)),
                 errCode: nil, errCodeDescription: nil, latency: .zero)
         }
-        let exchange = await exchange(path: "/mmpaymkttransfers/sendredpack", body: body)
+        let (exchange, latency) = await Self.timed(on: clock) {
+            await self.exchange(path: "/mmpaymkttransfers/sendredpack", body: body)
+        }
         let classified = AnswerPolicy.classifySend(exchange, request: request, signer: signer)
         return SendResult(
             outcome: classified.outcome, errCode: classified.errCode,
-            errCodeDescription: classified.errCodeDescription, latency: ContinuousClock.now - started)
+            errCodeDescription: classified.errCodeDescription, latency: latency)
+    }
+
+    private static func timed<C: Clock<Duration>, T>(on clock: C, _ work: () async -> T) async -> (T, Duration) {
+        let start = clock.now
+        let value = await work()
+        return (value, start.duration(to: clock.now))
     }
 
     /// What the server knows about a bill number: how a lingering unknown is settled.
@@ -41,7 +60,7 @@ public final class RedpackClient: Sendable {
         do {
             body = try signedBody(fields)
         } catch {
-            return .stopRun(code: "INVALID_REQUEST", message: error.description)
+            return .stopRun(.invalidRequest(message: error.description))
         }
         return AnswerPolicy.classifyQuery(await exchange(path: "/mmpaymkttransfers/gethbinfo", body: body), signer: signer)
     }

@@ -27,6 +27,14 @@ public struct RedpackRequest: Sendable, Equatable {
         self.sceneID = sceneID
     }
 
+    /// The request for one item of a campaign: the item's own fields and the campaign's
+    /// frozen texts.
+    public init(billNumber: BillNumber, openid: String, amount: Amount, texts: CampaignTexts) {
+        self.init(
+            billNumber: billNumber, openid: openid, amount: amount, sendName: texts.sendName, nickName: texts.nickName,
+            wishing: texts.wishing, actName: texts.actName, remark: texts.remark, sceneID: texts.sceneID)
+    }
+
     /// The request fields without nonce_str and sign; empty optional fields are not sent.
     func fields(for merchant: Merchant) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [

@@ -7,7 +7,7 @@ public enum SendOutcome: Sendable, Equatable {
     case throttled(code: String)
     case quietWindow
     /// Stop the whole run; nothing about the item changes.
-    case stopRun(code: String, message: String)
+    case stopRun(StopReason)
     case failed(code: String, message: String)
 }
 
@@ -17,4 +17,29 @@ public struct SendResult: Sendable, Equatable {
     public var errCode: String?
     public var errCodeDescription: String?
     public var latency: Duration
+}
+
+extension SendOutcome {
+    /// The attempts table's `outcome` column.
+    var label: String {
+        switch self {
+        case .sent: return "sent"
+        case .failed: return "failed"
+        case .unknown: return "unknown"
+        case .throttled: return "throttled"
+        case .quietWindow: return "quiet_window"
+        case .stopRun: return "stop_run"
+        }
+    }
+
+    /// What the audit trail keeps besides the codes: why the outcome is unknown, or the
+    /// server's message.
+    var detail: String? {
+        switch self {
+        case .unknown(let reason): return reason
+        case .stopRun(let reason): return reason.message
+        case .failed(_, let message): return message
+        case .sent, .throttled, .quietWindow: return nil
+        }
+    }
 }

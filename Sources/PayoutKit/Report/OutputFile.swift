@@ -10,17 +10,20 @@ final class OutputFile {
 
     static let standardOutput = "-"
 
-    init(path: String) throws(LedgerError) {
+    init(path: String) throws(FileError) {
         if path == Self.standardOutput {
             descriptor = STDOUT_FILENO
             ownsDescriptor = false
             name = "standard output"
         } else {
             let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard opened >= 0 else {
-                throw LedgerError("cannot write \(path): \(String(cString: strerror(errno)))")
+            guard opened >= 0 else { throw FileError("write", path) }
+            // O_CREAT's mode does not apply to a file that already exists.
+            guard fchmod(opened, 0o600) == 0 else {
+                let failure = FileError("restrict to its owner", path)
+                close(opened)
+                throw failure
             }
-            fchmod(opened, 0o600)
             descriptor = opened
             ownsDescriptor = true
             name = path
@@ -32,18 +35,18 @@ final class OutputFile {
         if ownsDescriptor { close(descriptor) }
     }
 
-    func append(_ body: (inout [UInt8]) -> Void) throws(LedgerError) {
+    func append(_ body: (inout [UInt8]) -> Void) throws(FileError) {
         body(&buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    func flush() throws(LedgerError) {
+    func flush() throws(FileError) {
         var offset = 0
         while offset < buffer.count {
             let written = buffer[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             guard written > 0 else {
                 if errno == EINTR { continue }
-                throw LedgerError("cannot write \(name): \(String(cString: strerror(errno)))")
+                throw FileError("write", name)
             }
             offset += written
         }

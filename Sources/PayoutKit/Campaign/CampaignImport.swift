@@ -1,0 +1,94 @@
+import Foundation
+import Glibc
+
+/// How a campaign gets into its ledger without ever leaving a half-written or unwanted file
+/// behind: validated rows stream from the recipients reader into one transaction.
+public enum CampaignImport {
+    /// Imports the campaign if it is not there yet (or checks it is unchanged if it is) and
+    /// hands `body` the open ledger, closing it on every way out. A new ledger is built
+    /// beside the target and renamed into place only once the import committed, so bad input
+    /// never creates the file; in an existing ledger the import is one transaction, rolled
+    /// back on bad input.
+    public static func withImported<T>(
+        _ manifest: Manifest, at path: String, _ body: (Ledger, ImportOutcome) async throws -> T
+    ) async throws -> T {
+        var outcome: ImportOutcome?
+        if !FileManager.default.fileExists(atPath: path) {
+            outcome = try await createLedger(path, importing: manifest)
+        }
+        return try await Ledger.withLedger(at: path) { ledger in
+            let result: ImportOutcome
+            if let outcome {
+                result = outcome
+            } else {
+                result = try await importCampaign(manifest, into: ledger)
+            }
+            return try await body(ledger, result)
+        }
+    }
+
+    /// Imports `manifest`'s campaign into an open ledger in one transaction, or — if it is
+    /// already there — checks that nothing changed since.
+    static func importCampaign(_ manifest: Manifest, into ledger: Ledger, now: Date = Date()) async throws -> ImportOutcome {
+        if let existing = try await ledger.campaign(manifest.campaign) {
+            try CampaignChanges.verify(manifest, against: existing)
+            return .alreadyImported
+        }
+        if let other = try await ledger.merchants().first(where: { $0 != manifest.merchant.mchID }) {
+            throw InputError(file: manifest.path, line: nil, message:
+                "the ledger \(ledger.path) belongs to merchant \(other), not \(manifest.merchant.mchID): one ledger holds one merchant, use --ledger for another")
+        }
+        let campaign = NewCampaign(
+            id: manifest.campaign, mchID: manifest.merchant.mchID, wxappid: manifest.merchant.wxappid,
+            texts: manifest.texts, recipientsPath: manifest.recipients, importedAt: now)
+        let summary = try await ledger.insertCampaign(campaign) { writer in
+            try copyRows(of: manifest, into: writer)
+        }
+        return .imported(summary)
+    }
+
+    /// Reads and validates the recipients on the pipeline's own thread while this one
+    /// inserts; a failed insert stops the reader.
+    private static func copyRows(of manifest: Manifest, into writer: ItemWriter) throws -> RecipientsSummary {
+        let pipeline = ImportPipeline(manifest)
+        do {
+            while let batch = pipeline.take() {
+                for index in 0..<batch.count {
+                    try batch.withRow(index) { (openid, extras) throws(LedgerError) in
+                        try writer.insert(line: batch.lines[index], openid: openid, amount: batch.amounts[index], extras: extras)
+                    }
+                }
+            }
+        } catch {
+            pipeline.cancel()
+            throw error
+        }
+        return try pipeline.result()
+    }
+
+    /// Builds a new ledger under a staging name, then syncs and renames it into place.
+    private static func createLedger(_ path: String, importing manifest: Manifest) async throws -> ImportOutcome {
+        let staging = path + ".importing-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            let outcome = try await Ledger.withBulkImport(at: staging) { ledger in
+                try await importCampaign(manifest, into: ledger)
+            }
+            try sync(staging)
+            guard rename(staging, path) == 0 else { throw FileError("create the ledger", path) }
+            let folder = (path as NSString).deletingLastPathComponent
+            try sync(folder.isEmpty ? "." : folder)
+            return outcome
+        } catch {
+            for file in [staging, staging + "-wal", staging + "-shm", staging + "-journal"] { unlink(file) }
+            throw error
+        }
+    }
+
+    /// fsync of a file or folder: the staged ledger's data, then its new name, reach the disk.
+    private static func sync(_ path: String) throws(FileError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError("sync", path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw FileError("sync", path) }
+    }
+}

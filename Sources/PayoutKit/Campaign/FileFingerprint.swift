@@ -1,0 +1,17 @@
+import Foundation
+
+/// SHA-256 of a whole file, streamed: how `run` tells whether a recipients file changed.
+enum FileFingerprint {
+    static func sha256(_ path: String) throws(InputError) -> String {
+        let file = try CSVReader.open(path)
+        defer { fclose(file) }
+        let hasher = SHA256Hasher()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count == 0 { break }
+            chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        }
+        return hasher.hexDigest()
+    }
+}

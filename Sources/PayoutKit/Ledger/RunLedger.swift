@@ -1,0 +1,19 @@
+import Foundation
+
+/// The run's view of the ledger: where to pick up, bill numbers committed before requests,
+/// every outcome recorded before the item is looked at again. The SQLite `Ledger` keeps it
+/// durable; the scheduler's unit tests use an in-memory one with the same rules.
+public protocol RunLedger: Sendable {
+    /// Items left with a bill number and no final outcome, where never-tried items begin,
+    /// and the campaign's counts so far.
+    func openWork(_ campaignID: String) async throws -> OpenWork
+    /// Gives the next never-tried items after `cursor` their bill numbers and marks them
+    /// `sending`, committed before any of them is sent.
+    func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) async throws -> [WorkItem]
+    /// Claimed items never sent go back to `pending`, keeping their bill numbers.
+    func release(_ items: [WorkItem]) async throws
+    /// When the last `limit` requests started, so the quota spans runs.
+    func recentRequestStarts(limit: Int) async throws -> [Date]
+    /// Requests and their effect on items, in one transaction.
+    func record(_ records: [AttemptRecord]) async throws
+}

@@ -1,0 +1,33 @@
+/// Why an answer stops the whole run rather than settling one item: the merchant's set-up,
+/// money or trust is wrong, and no retry can help until the operator acts. The item keeps
+/// its bill number and state.
+public enum StopReason: Sendable, Equatable {
+    /// The server refused with an err_code whose policy is to stop: NOTENOUGH, NOAUTH,
+    /// SIGN_ERROR, CA_ERROR, SENDAMOUNT_LIMIT…
+    case refused(ErrorCode, message: String)
+    /// `return_code FAIL` whose `return_msg` says the signature or the request's format is
+    /// wrong (签名失败, 参数格式校验错误) without an err_code.
+    case requestRejected(message: String)
+    /// TLS refused by either side: the server is not trusted, or it refused our certificate.
+    case tlsRefused(message: String)
+    /// The request could not be built at all (a field the XML codec refuses).
+    case invalidRequest(message: String)
+
+    /// The code recorded in the ledger's audit trail and shown to the operator.
+    public var code: String {
+        switch self {
+        case .refused(let code, _): return code.rawValue
+        case .requestRejected: return "FAIL"
+        case .tlsRefused: return "TLS_ERROR"
+        case .invalidRequest: return "INVALID_REQUEST"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .refused(_, let message), .requestRejected(let message), .tlsRefused(let message),
+             .invalidRequest(let message):
+            return message
+        }
+    }
+}
