@@ -98,6 +98,10 @@ public final class RedpackSandbox: Sendable {
     /// What the sandbox has paid and seen so far.
     public var record: SandboxRecord { api.record }
 
+    /// The sandbox's clock (`now` plus `clockOffset`): read packet states at it to see what
+    /// gethbinfo answers at this moment.
+    public var now: Date { configuration.currentTime() }
+
     /// Tops the account up (or empties it) while running; nil is unlimited.
     public func setBalance(_ fen: Int?) {
         api.raiseBalance(to: fen)
@@ -111,6 +115,12 @@ public final class RedpackSandbox: Sendable {
     /// Every answer bad this way from now on (the sandbox still pays first), until nil.
     public func forceBadAnswer(_ kind: BadAnswer?) {
         api.forceBadAnswer(kind)
+    }
+
+    /// gethbinfo answers `status` for `billNumber` from now on, paid or not, even unknown;
+    /// nil goes back to the truth.
+    public func forceQueryStatus(billNumber: String, status: ForcedQueryStatus?) {
+        api.forceQueryStatus(billNumber: billNumber, status: status)
     }
 
     public func shutdown() async {

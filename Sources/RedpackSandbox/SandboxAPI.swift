@@ -73,6 +73,10 @@ final class SandboxAPI: Sendable {
         state.withLock { $0.forcedBadAnswer = kind }
     }
 
+    func forceQueryStatus(billNumber: String, status: ForcedQueryStatus?) {
+        state.withLock { $0.record.forcedQueryStatuses[billNumber] = status }
+    }
+
     func noteConnection() {
         state.withLock { $0.record.connections += 1 }
     }
@@ -119,10 +123,13 @@ final class SandboxAPI: Sendable {
             fields = value
         }
         let billNumber = fields["mch_billno"] ?? ""
-        let now = configuration.now()
+        let now = configuration.currentTime()
         let (decision, badAnswer) = state.withLock { state in
             state.record.requests += 1
             state.record.requestsByBillNumber[billNumber, default: 0] += 1
+            if !billNumber.isEmpty, state.record.firstRequests[billNumber] == nil {
+                state.record.firstRequests[billNumber] = SandboxRequest(at: now, fingerprint: Self.fingerprint(fields))
+            }
             var result = decide(fields, now: now, state: &state)
             var bad = state.forcedBadAnswer
             if bad == nil, !result.lost, state.random.chance(configuration.badAnswerProbability) {
@@ -140,48 +147,73 @@ final class SandboxAPI: Sendable {
         return .respond(status: 200, body: Self.encode(decision.fields))
     }
 
-    private func decide(_ fields: [String: String], now: Date, state: inout State) -> (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) {
-        func fail(_ code: String, _ description: String) -> (fields: [(String, String)], outcome: String, paid: Bool, lost: Bool) {
-            (Self.resultFail(code, description, echo: fields), code, false, false)
+    private struct Decision {
+        var fields: [(String, String)]
+        var outcome: String
+        var paid = false
+        var lost = false
+
+        static func refused(_ code: String, _ description: String, echo fields: [String: String], outcome: String? = nil) -> Decision {
+            Decision(fields: SandboxAPI.resultFail(code, description, echo: fields), outcome: outcome ?? code)
         }
+    }
+
+    private func decide(_ fields: [String: String], now: Date, state: inout State) -> Decision {
+        if let refusal = refusal(fields, now: now, state: &state) {
+            return refusal
+        }
+        let billNumber = fields["mch_billno"]!
+        let amount = Int(fields["total_amount"]!)!
+        let fingerprint = Self.fingerprint(fields)
+        let lost = state.random.chance(state.lostProbability)
+        if let payment = state.record.payments[billNumber] {
+            guard payment.fingerprint == fingerprint else {
+                let changed = Self.businessFields.filter { payment.fingerprint[$0] != fingerprint[$0] }
+                return .refused("FATAL_ERROR", "该订单号已存在,参数与原单不一致: \(changed.joined(separator: ","))", echo: fields)
+            }
+            return Decision(fields: Self.success(fields, sendListID: payment.sendListID), outcome: lost ? "LOST" : "REENTRY", lost: lost)
+        }
+        if let balance = state.balance, state.record.paidTotal + amount > balance {
+            return .refused("NOTENOUGH", "帐号余额不足,请到商户平台充值后再重试", echo: fields)
+        }
+        let sendListID = "1000041701" + BeijingTime.dateStamp(now) + String(format: "%014d", state.nextListID)
+        state.nextListID += 1
+        state.record.payments[billNumber] = SandboxPayment(
+            billNumber: billNumber, openid: fields["re_openid"]!, amount: amount, sendListID: sendListID, paidAt: now,
+            fate: configuration.lifecycle.fate(paidAt: now, using: &state.random), fingerprint: fingerprint)
+        state.record.paidTotal += amount
+        return Decision(fields: Self.success(fields, sendListID: sendListID), outcome: lost ? "LOST" : "SUCCESS", paid: true, lost: lost)
+    }
+
+    /// The answers that pay nothing, in the order the sandbox checks them: the server's
+    /// limits, then the request itself, then the bill number's age, then a busy server.
+    private func refusal(_ fields: [String: String], now: Date, state: inout State) -> Decision? {
         if let quiet = configuration.quietHours, quiet.contains(now) {
-            return fail("TIME_LIMITED", "企业红包的发送时间受限")
+            return .refused("TIME_LIMITED", "企业红包的发送时间受限", echo: fields)
         }
         if let perMinute = configuration.perMinute {
             let windowStart = now.addingTimeInterval(-60)
             state.recentRequests.removeAll { $0 <= windowStart }
             state.recentRequests.append(now)
             if state.recentRequests.count > perMinute {
-                return fail("SECOND_OVER_LIMITED", "企业红包的按分钟发放受限")
+                return .refused("SECOND_OVER_LIMITED", "企业红包的按分钟发放受限", echo: fields)
             }
         }
         if let problem = validate(fields) {
-            return fail(problem.code, problem.description)
+            return .refused(problem.code, problem.description, echo: fields)
+        }
+        if let first = state.record.firstRequests[fields["mch_billno"]!],
+           now.timeIntervalSince(first.at) > configuration.billNumberTTL {
+            return .refused("PARAM_ERROR", "该订单已经过期，请更换商户单号", echo: fields, outcome: "EXPIRED")
         }
         if state.random.chance(state.systemErrorProbability) {
-            return fail("SYSTEMERROR", "系统繁忙,请再试。")
+            return .refused("SYSTEMERROR", "系统繁忙,请再试。", echo: fields)
         }
-        let billNumber = fields["mch_billno"]!
-        let amount = Int(fields["total_amount"]!)!
-        let fingerprint = fields.filter { Self.businessFields.contains($0.key) }
-        let lost = state.random.chance(state.lostProbability)
-        if let payment = state.record.payments[billNumber] {
-            guard payment.fingerprint == fingerprint else {
-                let changed = Self.businessFields.filter { payment.fingerprint[$0] != fingerprint[$0] }
-                return fail("FATAL_ERROR", "该订单号已存在,参数与原单不一致: \(changed.joined(separator: ","))")
-            }
-            return (Self.success(fields, sendListID: payment.sendListID), lost ? "LOST" : "REENTRY", false, lost)
-        }
-        if let balance = state.balance, state.record.paidTotal + amount > balance {
-            return fail("NOTENOUGH", "帐号余额不足,请到商户平台充值后再重试")
-        }
-        let sendListID = "1000041701" + BeijingTime.dateStamp(now) + String(format: "%014d", state.nextListID)
-        state.nextListID += 1
-        state.record.payments[billNumber] = SandboxPayment(
-            billNumber: billNumber, openid: fields["re_openid"]!, amount: amount, sendListID: sendListID,
-            paidAt: now, fingerprint: fingerprint)
-        state.record.paidTotal += amount
-        return (Self.success(fields, sendListID: sendListID), lost ? "LOST" : "SUCCESS", true, lost)
+        return nil
+    }
+
+    private static func fingerprint(_ fields: [String: String]) -> [String: String] {
+        fields.filter { businessFields.contains($0.key) }
     }
 
     private struct Problem {
@@ -239,26 +271,13 @@ final class SandboxAPI: Sendable {
         guard fields["bill_type"] == "MCHT", !billNumber.isEmpty else {
             return Self.encode(Self.resultFail("PARAM_ERROR", "参数错误:bill_type必须为MCHT", echo: [:]))
         }
-        guard let payment = state.withLock({ $0.record.payments[billNumber] }) else {
-            return Self.encode(Self.resultFail("NOT_FOUND", "指定单号数据不存在", echo: [:]))
+        let now = configuration.currentTime()
+        let answer = state.withLock { state in
+            GethbinfoAnswer(
+                billNumber: billNumber, mchID: configuration.mchID, payment: state.record.payments[billNumber],
+                firstRequest: state.record.firstRequests[billNumber], forced: state.record.forcedQueryStatuses[billNumber], now: now)
         }
-        let time = Self.beijingTimestamp(payment.paidAt)
-        let info = XMLNode(name: "hbinfo", children: [
-            XMLNode(name: "openid", text: payment.openid),
-            XMLNode(name: "amount", text: String(payment.amount)),
-            XMLNode(name: "rcv_time", text: time),
-        ])
-        let flat: [(String, String)] = [
-            ("return_code", "SUCCESS"), ("return_msg", "OK"), ("result_code", "SUCCESS"),
-            ("mch_billno", billNumber), ("mch_id", configuration.mchID), ("detail_id", payment.sendListID),
-            ("status", "SENT"), ("send_type", "API"), ("hb_type", "NORMAL"), ("total_num", "1"),
-            ("total_amount", String(payment.amount)), ("send_time", time),
-            ("wishing", payment.fingerprint["wishing"] ?? ""), ("remark", payment.fingerprint["remark"] ?? ""),
-            ("act_name", payment.fingerprint["act_name"] ?? ""),
-        ]
-        var root = XMLNode(name: "xml", children: flat.map { XMLNode(name: $0.0, text: $0.1) })
-        root.children.append(XMLNode(name: "hblist", children: [info]))
-        return (try? XMLMessage.encode(root)) ?? []
+        return answer?.encoded() ?? Self.encode(Self.resultFail("NOT_FOUND", "指定单号数据不存在", echo: [:]))
     }
 
     // MARK: answers
@@ -275,7 +294,7 @@ final class SandboxAPI: Sendable {
         }
         let fields = root.fields
         guard signer.verify(fields) else {
-            return .failure(Refusal(fields: Self.returnFail("签名失败"), outcome: "SIGN_ERROR"))
+            return .failure(Refusal(fields: configuration.signErrorWording.answer, outcome: "SIGN_ERROR"))
         }
         guard fields["mch_id"] == configuration.mchID else {
             return .failure(Refusal(fields: Self.resultFail("NOAUTH", "商户号无此接口权限", echo: fields), outcome: "NOAUTH"))
@@ -315,16 +334,11 @@ final class SandboxAPI: Sendable {
         (try? XMLMessage.encode(fields.map { (name: $0.0, value: $0.1) })) ?? []
     }
 
-    private static func beijingTimestamp(_ date: Date) -> String {
-        let c = BeijingTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
-
     private func journal(api: String, fields: [String: String], outcome: String, paid: Bool) {
         journal.withLock { handle in
             guard let handle else { return }
             let entry = JournalEntry(
-                time: BeijingTime.iso8601(configuration.now()), api: api, billno: fields["mch_billno"] ?? "",
+                time: BeijingTime.iso8601(configuration.currentTime()), api: api, billno: fields["mch_billno"] ?? "",
                 openid: fields["re_openid"] ?? "", amount: fields["total_amount"].flatMap { Int($0) },
                 outcome: outcome, paid: paid)
             guard var line = try? JSONEncoder().encode(entry) else { return }

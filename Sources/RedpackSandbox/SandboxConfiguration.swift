@@ -35,10 +35,29 @@ public struct SandboxConfiguration: Sendable {
     public var journal: URL?
     public var minimumAmount = 100
     public var maximumAmount = 20_000
-    /// Seeds fault injection and jitter, so that a failing test can be replayed.
+    /// Which paid packets are claimed, when, and when the rest are refunded.
+    public var lifecycle = PacketLifecycle()
+    /// Re-entry ends this long after a bill number's first request: later requests are
+    /// answered PARAM_ERROR 该订单已经过期, as merchants report of the live API. The clock
+    /// starts at the first request that passes the signature, merchant and app id checks,
+    /// whatever it was answered (SYSTEMERROR, TIME_LIMITED, throttled): where the live API
+    /// starts it is undocumented, and this strictest reading is the one payout's own age
+    /// rule assumes, so a client that is safe here is safe there.
+    public var billNumberTTL: TimeInterval = 86_400
+    public var signErrorWording = SignErrorWording.live
+    /// Seeds fault injection, jitter and claims, so that a failing test can be replayed.
     public var seed: UInt64 = UInt64.random(in: 0...UInt64.max)
-    /// The sandbox's idea of now: quiet hours and bill-number dates are read from it.
+    /// The outside clock the sandbox's own one is derived from: tests inject a virtual clock here.
     public var now: @Sendable () -> Date = { Date() }
+    /// How far the sandbox's clock runs ahead of `now` (behind when negative), so a test can
+    /// make the server disagree with the client about the time, or jump a day ahead.
+    public var clockOffset: TimeInterval = 0
+
+    /// The sandbox's idea of now: quiet hours, bill-number dates, claims, refunds, re-entry
+    /// expiry and the times in answers are all read from it.
+    public func currentTime() -> Date {
+        now().addingTimeInterval(clockOffset)
+    }
 
     public init(directory: URL, apiKey: String = SecureRandom.alphanumeric(32)) {
         self.directory = directory

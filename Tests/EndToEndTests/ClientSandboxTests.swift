@@ -79,7 +79,8 @@ import Testing
         try await withSandbox { sandbox in
             let client = try sandbox.client(apiKey: String(repeating: "0", count: 32))
             defer { client.shutdown() }
-            #expect(await client.send(redpack()).outcome == .stopRun(.requestRejected(message: "签名失败")))
+            #expect(await client.send(redpack()).outcome == .stopRun(.refused(ErrorCode("SIGN_ERROR"), message: "签名错误")),
+                    "the live wording by default")
             #expect(sandbox.record.payments.isEmpty)
         }
     }

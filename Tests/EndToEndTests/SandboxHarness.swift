@@ -50,6 +50,18 @@ extension RedpackSandbox {
             merchant: merchant(apiKey: apiKey),
             transport: TransportConfiguration(identity: try identity(form), caFile: caFile.path, totalTimeout: totalTimeout))
     }
+
+    /// gethbinfo's whole answer as the wire carries it, hblist included: the fields a
+    /// reconcile reads beyond those `RedpackClient.query` keeps.
+    func gethbinfo(_ billNumber: BillNumber) async throws -> XMLNode {
+        let transport = HTTPTransport(configuration: TransportConfiguration(identity: try identity(), caFile: caFile.path))
+        defer { transport.shutdown() }
+        var fields = ["mch_billno": billNumber.rawValue, "mch_id": configuration.mchID, "appid": configuration.wxappid,
+                      "bill_type": "MCHT", "nonce_str": SecureRandom.alphanumeric(32)]
+        fields["sign"] = Signer(key: APIKey(configuration.apiKey)).sign(fields)
+        let body = try XMLMessage.encode(fields.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) })
+        return try XMLMessage.decode(try await transport.post(endpoint + "/mmpaymkttransfers/gethbinfo", body: body).body)
+    }
 }
 
 /// Bill numbers that never collide within a test process.

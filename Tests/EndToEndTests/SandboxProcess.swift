@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PayoutKit
 
 /// `payout sandbox` as a separate process, outliving the runs a test kills.
 struct SandboxProcess {
@@ -49,6 +50,17 @@ struct SandboxProcess {
 
     var environment: [String: String] { ["PAYOUT_TEST_API_KEY": apiKey] }
 
+    /// A client of this sandbox with its own files, as any WeChat Pay v2 client would use them.
+    func client(apiKey: String? = nil) throws -> RedpackClient {
+        let identity = try ClientIdentity(
+            certificate: directory.appendingPathComponent("client_cert.pem").path,
+            key: directory.appendingPathComponent("client_key.pem").path, password: "10000098")
+        return RedpackClient(
+            merchant: Merchant(mchID: "10000098", wxappid: "wx8888888888888888", clientIP: "192.168.0.1",
+                               apiKey: APIKey(apiKey ?? self.apiKey), endpoint: "https://127.0.0.1:\(port)"),
+            transport: TransportConfiguration(identity: identity, caFile: directory.appendingPathComponent("ca.pem").path))
+    }
+
     func stop() {
         running.process.interrupt()
         running.process.waitUntilExit()
@@ -56,6 +68,8 @@ struct SandboxProcess {
     }
 
     struct JournalEntry: Decodable {
+        /// The sandbox's clock, ISO 8601 Beijing time.
+        var time: String?
         var billno: String
         var openid: String
         var amount: Int?

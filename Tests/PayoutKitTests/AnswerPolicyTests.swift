@@ -65,9 +65,21 @@ import Testing
         #expect(Self.classify(Self.failure(code, description: "原因")) == .failed(code: code, message: "原因"))
     }
 
-    @Test(arguments: ["签名失败", "参数格式校验错误"])
+    @Test(arguments: ["签名错误", "签名失败", "参数格式校验错误"])
     func returnFailForSignatureOrFormatStopsTheRun(_ message: String) {
         #expect(Self.classify(Self.answer([("return_code", "FAIL"), ("return_msg", message)])) == .stopRun(.requestRejected(message: message)))
+    }
+
+    @Test(arguments: [("签名错误", "签名错误"), ("系统繁忙,请稍后再试.", "系统繁忙,请稍后再试."), ("", "签名不对")])
+    func signErrorUnderReturnFailStopsTheRunWhateverTheMessage(_ message: String, _ shown: String) {
+        let answer = Self.answer([("return_code", "FAIL"), ("return_msg", message), ("result_code", "FAIL"),
+                                  ("err_code", "SIGN_ERROR"), ("err_code_des", "签名不对")])
+        #expect(Self.classify(answer) == .stopRun(.refused(ErrorCode("SIGN_ERROR"), message: shown)))
+    }
+
+    @Test func signErrorUnderReturnFailStopsAQueryToo() {
+        let answer = Self.answer([("return_code", "FAIL"), ("return_msg", "签名错误"), ("err_code", "SIGN_ERROR")])
+        #expect(AnswerPolicy.classifyQuery(answer, signer: Self.signer) == .stopRun(.refused(ErrorCode("SIGN_ERROR"), message: "签名错误")))
     }
 
     @Test func seedFailureSampleIsUnknown() {

@@ -82,11 +82,13 @@ enum AnswerPolicy {
 
     /// A return_code FAIL is a communication failure: only a signature or format complaint
     /// means our side is wrong; anything else (the seed's 系统繁忙) leaves the outcome open.
+    /// err_code SIGN_ERROR is such a complaint whatever return_msg says.
     private static func returnFailure(_ fields: [String: String]) -> SendOutcome {
         let message = (fields["return_msg"] ?? "").trimmingASCIIWhitespace()
-        if ErrorCode.setupFailureMessages.contains(message) {
-            return .stopRun(fields["err_code"].nonEmpty.map { .refused(ErrorCode($0), message: message) }
-                ?? .requestRejected(message: message))
+        let errCode = fields["err_code"].nonEmpty
+        if errCode == "SIGN_ERROR" || ErrorCode.setupFailureMessages.contains(message) {
+            let shown = message.isEmpty ? fields["err_code_des"] ?? "" : message
+            return .stopRun(errCode.map { .refused(ErrorCode($0), message: shown) } ?? .requestRejected(message: shown))
         }
         return .unknown(reason: "return_code FAIL: \(message)")
     }

@@ -44,6 +44,6 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     }()
 
     /// return_msg values of a `return_code` FAIL that mean our request or key is wrong,
-    /// not that the server was busy.
-    static let setupFailureMessages: Set<String> = ["签名失败", "参数格式校验错误"]
+    /// not that the server was busy: the live API says 签名错误, the seed 签名失败.
+    static let setupFailureMessages: Set<String> = ["签名错误", "签名失败", "参数格式校验错误"]
 }
