@@ -1,0 +1,125 @@
+import Foundation
+@testable import PayoutKit
+
+/// The run's view of the ledger, in memory, with the SQLite ledger's rules: a bill number is
+/// committed before any request and never changes, a final state never changes, and an
+/// outcome for an unknown item or bill number is refused. It survives a "crash" (a run that
+/// throws) the way the file does, so a second `Runner` resumes from it.
+actor InMemoryLedger: RunLedger {
+    struct Item: Equatable {
+        var id: Int
+        var line: Int
+        var openid: String
+        var amount: Amount
+        var state = ItemState.pending
+        var billNumber: BillNumber?
+        var attempts = 0
+        var nextAttemptAt: Date?
+        var errCode: String?
+        var sendListID: String?
+    }
+
+    struct Violation: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Thrown by `record` in place of committing: the process died between a request and
+    /// the write of its outcome.
+    struct Crash: Error {}
+
+    private(set) var items: [Item]
+    private(set) var attempts: [AttemptRecord] = []
+    private var sequence = 0
+    private var crashesOnRecord = 0
+    let campaign: CampaignRecord
+
+    /// `amounts` in fen, one item per entry, lines from 2 as in a CSV with a header.
+    init(amounts: [Int], campaignID: String = "c1") {
+        items = amounts.enumerated().map { index, fen in
+            Item(id: index + 1, line: index + 2, openid: "o\(String(format: "%027d", index))", amount: Amount(fen: fen))
+        }
+        campaign = CampaignRecord(
+            id: campaignID, mchID: "10000098", wxappid: "wx8888888888888888",
+            texts: CampaignTexts(actName: "猜灯谜", wishing: "元宵节快乐", remark: "快来抢", sendName: "天虹百货",
+                                 nickName: "天虹百货", sceneID: nil),
+            recipientsPath: "r.csv", recipientsFingerprint: "", extraColumns: [], itemCount: amounts.count,
+            total: Amount(fen: amounts.reduce(0, +)), itemIDs: 1...max(1, amounts.count), importedAt: "")
+    }
+
+    /// The next `count` calls to `record` crash instead of committing.
+    func crashOnRecord(_ count: Int = 1) {
+        crashesOnRecord = count
+    }
+
+    func item(line: Int) -> Item? {
+        items.first { $0.line == line }
+    }
+
+    func openWork(_ campaignID: String) throws -> OpenWork {
+        let carried = items.filter { $0.billNumber != nil && ($0.state == .pending || $0.state == .sending || $0.state == .retrying) }
+        let firstNew = items.first { $0.billNumber == nil && $0.state == .pending }?.id ?? items.count + 1
+        return OpenWork(
+            carried: carried.map(workItem), pendingCursor: firstNew - 1, lastItemID: items.count, status: status())
+    }
+
+    func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
+        let candidates = items.indices.filter { items[$0].id > cursor && items[$0].billNumber == nil }.prefix(limit)
+        return candidates.map { index in
+            sequence += 1
+            items[index].billNumber = BillNumber(mchID: mchID, dateStamp: BeijingTime.dateStamp(now), sequence: sequence)
+            items[index].state = .sending
+            return workItem(items[index])
+        }
+    }
+
+    func release(_ released: [WorkItem]) throws {
+        for item in released {
+            guard let index = items.firstIndex(where: { $0.id == item.id }),
+                  items[index].state == .sending, items[index].attempts == 0 else { continue }
+            items[index].state = .pending
+        }
+    }
+
+    func recentRequestStarts(limit: Int) throws -> [Date] {
+        attempts.suffix(limit).reversed().map(\.startedAt)
+    }
+
+    func record(_ records: [AttemptRecord]) throws {
+        if crashesOnRecord > 0 {
+            crashesOnRecord -= 1
+            throw Crash()
+        }
+        for record in records {
+            guard let index = items.firstIndex(where: { $0.id == record.itemID && $0.billNumber == record.billNumber }) else {
+                throw Violation(description: "item \(record.itemID) with bill number \(record.billNumber) is not in the ledger")
+            }
+            let old = items[index].state
+            guard old != .sent && old != .failed || old == record.newState else {
+                throw Violation(description: "item \(record.itemID) is \(old): a final item never changes state")
+            }
+            items[index].state = record.newState
+            items[index].errCode = record.errCode ?? items[index].errCode
+            items[index].sendListID = record.sendListID.flatMap { $0.isEmpty ? nil : $0 } ?? items[index].sendListID
+            items[index].attempts += record.kind == .send ? 1 : 0
+            items[index].nextAttemptAt = record.nextAttemptAt
+            attempts.append(record)
+        }
+    }
+
+    private func status() -> CampaignStatus {
+        var byState: [ItemState: CampaignStatus.Tally] = [:]
+        for item in items {
+            var tally = byState[item.state] ?? CampaignStatus.Tally()
+            tally.count += 1
+            tally.amount = tally.amount + item.amount
+            byState[item.state] = tally
+        }
+        return CampaignStatus(campaign: campaign.id, byState: byState, billNumbersAssigned: items.filter { $0.billNumber != nil }.count)
+    }
+
+    private func workItem(_ item: Item) -> WorkItem {
+        WorkItem(
+            id: item.id, line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber!,
+            state: item.state, attempts: item.attempts, nextAttemptAt: item.nextAttemptAt, lastErrCode: item.errCode)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+@testable import PayoutKit
+
+/// The red packet API as a script: each recipient's requests are answered in turn by what
+/// the test wrote for them, and — like the real server — a bill number is paid at most once
+/// and re-entry with the same fields answers the first payment again. Answers written as
+/// XML fields go through the real `AnswerPolicy`, so the fake never decides what an answer
+/// means. Every request is logged in order, so a test asserts exactly what was asked.
+actor ScriptedAPI: RedpackAPI {
+    /// What the server does with one sendredpack request.
+    enum Send: Sendable {
+        /// Pay (or find the earlier payment) and answer SUCCESS.
+        case pay
+        /// Pay, then the answer is lost on the way back.
+        case payAndLoseAnswer
+        /// Answer with these fields without paying (PROCESSING, an echo of another openid…).
+        case answer([(String, String)])
+        /// Pay, then answer with these fields (PROCESSING for a payment under way…).
+        case payAndAnswer([(String, String)])
+        /// Hold the request until `count` sends have arrived, then answer `then`.
+        indirect case afterArrivals(Int, then: Send)
+        /// Hold the request until the test opens `gate`, then answer `then`.
+        indirect case afterGate(String, then: Send)
+    }
+
+    /// What gethbinfo says about one bill number.
+    enum Query: Sendable {
+        /// The record of the bill number's payment, or of its request, with this status.
+        case status(HongbaoRecord.Status)
+        case notFound
+    }
+
+    enum Request: Hashable, Sendable, CustomStringConvertible {
+        case send(BillNumber)
+        case query(BillNumber)
+
+        var description: String {
+            switch self {
+            case .send(let bill): return "send \(bill)"
+            case .query(let bill): return "query \(bill)"
+            }
+        }
+    }
+
+    struct Payment: Equatable {
+        var openid: String
+        var amount: Amount
+        var listID: String
+    }
+
+    private var sends: [String: [Send]]
+    private var queries: [String: [Query]]
+    private(set) var requests: [Request] = []
+    private(set) var payments: [BillNumber: Payment] = [:]
+    private var sent: [BillNumber: RedpackRequest] = [:]
+    private var arrivals = 0
+    private var openGates: Set<String> = []
+    private var waiters: [(ready: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
+    private let signer = Signer(key: APIKey("192006250b4c09247ec02edce69f6a2d"))
+
+    /// Scripts by openid; a recipient without one (or past its end) is paid.
+    init(sends: [String: [Send]] = [:], queries: [String: [Query]] = [:]) {
+        self.sends = sends
+        self.queries = queries
+    }
+
+    func send(_ request: RedpackRequest) async -> SendResult {
+        requests.append(.send(request.billNumber))
+        sent[request.billNumber] = request
+        arrivals += 1
+        wakeWaiters()
+        return await perform(next(&sends, request.openid) ?? .pay, request)
+    }
+
+    /// Lets the requests held at `gate` go on.
+    func open(_ gate: String) {
+        openGates.insert(gate)
+        wakeWaiters()
+    }
+
+    /// The recipient's query script, else the truth: SENT once paid, NOT_FOUND before.
+    func query(_ billNumber: BillNumber) async -> QueryOutcome {
+        requests.append(.query(billNumber))
+        let payment = payments[billNumber]
+        let asked = sent[billNumber]
+        let truth: Query = payment == nil ? .notFound : .status(.sent)
+        guard case .status(let status) = asked.flatMap({ next(&queries, $0.openid) }) ?? truth else { return .notFound }
+        return .found(HongbaoRecord(
+            billNumber: billNumber.rawValue, status: status, detailID: payment?.listID ?? "", openid: asked?.openid,
+            amount: asked?.amount, reason: status == .failed ? "发放失败" : nil))
+    }
+
+    private func perform(_ step: Send, _ request: RedpackRequest) async -> SendResult {
+        switch step {
+        case .pay:
+            return classify(success(pay(request)), request)
+        case .payAndLoseAnswer:
+            _ = pay(request)
+            return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: .zero)
+        case .answer(let fields):
+            return classify(fields, request)
+        case .payAndAnswer(let fields):
+            _ = pay(request)
+            return classify(fields, request)
+        case .afterArrivals(let count, let then):
+            await wait { self.arrivals >= count }
+            return await perform(then, request)
+        case .afterGate(let gate, let then):
+            await wait { self.openGates.contains(gate) }
+            return await perform(then, request)
+        }
+    }
+
+    private func pay(_ request: RedpackRequest) -> Payment {
+        if let earlier = payments[request.billNumber] { return earlier }
+        let payment = Payment(openid: request.openid, amount: request.amount, listID: "1000\(payments.count + 1)")
+        payments[request.billNumber] = payment
+        return payment
+    }
+
+    private func success(_ payment: Payment) -> [(String, String)] {
+        [("return_code", "SUCCESS"), ("result_code", "SUCCESS"), ("re_openid", payment.openid),
+         ("total_amount", String(payment.amount.fen)), ("send_listid", payment.listID)]
+    }
+
+    private func classify(_ fields: [(String, String)], _ request: RedpackRequest) -> SendResult {
+        let body = try! XMLMessage.encode(fields.map { (name: $0.0, value: $0.1) })
+        let answer = AnswerPolicy.classifySend(.success(HTTPResponse(status: 200, body: body)), request: request, signer: signer)
+        return SendResult(outcome: answer.outcome, errCode: answer.errCode, errCodeDescription: answer.errCodeDescription, latency: .zero)
+    }
+
+    private func next<Step>(_ scripts: inout [String: [Step]], _ openid: String) -> Step? {
+        guard var script = scripts[openid], !script.isEmpty else { return nil }
+        let step = script.removeFirst()
+        scripts[openid] = script
+        return step
+    }
+
+    private func wait(until ready: @escaping () -> Bool) async {
+        guard !ready() else { return }
+        await withCheckedContinuation { waiters.append((ready, $0)) }
+    }
+
+    private func wakeWaiters() {
+        let due = waiters.filter { $0.ready() }
+        waiters.removeAll { $0.ready() }
+        due.forEach { $0.resume.resume() }
+    }
+}
