@@ -59,15 +59,7 @@ public final class RedpackSandbox: Sendable {
     public static func withSandbox<T>(
         _ configuration: SandboxConfiguration, _ body: (RedpackSandbox) async throws -> T
     ) async throws -> T {
-        let sandbox = try await start(configuration)
-        do {
-            let result = try await body(sandbox)
-            await sandbox.shutdown()
-            return result
-        } catch {
-            await sandbox.shutdown()
-            throw error
-        }
+        try await withReleasing(try await start(configuration), release: { await $0.shutdown() }, body)
     }
 
     private init(configuration: SandboxConfiguration, pki: SandboxPKI, api: SandboxAPI, channel: any Channel, group: MultiThreadedEventLoopGroup) {

@@ -6,9 +6,7 @@ import Testing
 /// The client and the sandbox talking over real TLS on loopback.
 @Suite struct ClientSandboxTests {
     @Test func paysOnceAndEchoesTheSendListID() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let request = redpack()
             let result = await client.send(request)
             let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
@@ -20,9 +18,7 @@ import Testing
     }
 
     @Test func systemErrorThenRetryWithTheSameBillNumberPaysOnce() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let request = redpack()
             sandbox.setFaults(systemError: 1)
             let first = await client.send(request)
@@ -39,9 +35,7 @@ import Testing
     }
 
     @Test func lostAnswerThenRetryReturnsTheOriginalPayment() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let request = redpack()
             sandbox.setFaults(lost: 1)
             let first = await client.send(request)
@@ -60,9 +54,7 @@ import Testing
     }
 
     @Test func sameBillNumberWithAnotherAmountIsFatal() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let original = redpack(amount: 1000)
             guard case .sent = await client.send(original).outcome else {
                 Issue.record("the first send must pay")
@@ -86,9 +78,7 @@ import Testing
     }
 
     @Test func badFieldsAreRefusedNamingTheField() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             var request = redpack()
             request.wishing = String(repeating: "祝", count: 129)
             #expect(await client.send(request).outcome == .failed(code: "PARAM_ERROR", message: "参数错误:wishing长度不能超过128个字符"))
@@ -100,9 +90,7 @@ import Testing
     }
 
     @Test func notEnoughMoneyStopsTheRun() async throws {
-        try await withSandbox({ $0.balance = 1500 }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient({ $0.balance = 1500 }) { sandbox, client in
             guard case .sent = await client.send(redpack(amount: 1000)).outcome else {
                 Issue.record("the first packet fits the balance")
                 return
@@ -116,9 +104,7 @@ import Testing
     }
 
     @Test func gethbinfoSettlesABillNumber() async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let request = redpack()
             _ = await client.send(request)
             guard case .found(let record) = await client.query(request.billNumber) else {

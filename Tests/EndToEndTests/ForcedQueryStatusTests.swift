@@ -8,9 +8,7 @@ import Testing
 @Suite struct ForcedQueryStatusTests {
     @Test(arguments: ForcedQueryStatus.allCases)
     func forcedStatusIsAnsweredForPaidRequestedAndUnknownNumbers(_ forced: ForcedQueryStatus) async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let expected: HongbaoRecord.Status = forced == .sending ? .sending : .failed
             let reason = forced == .failed ? "发放失败" : nil
             let paid = redpack(amount: 1000)

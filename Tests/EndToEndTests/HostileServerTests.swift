@@ -8,9 +8,7 @@ import Testing
 @Suite struct HostileServerTests {
     @Test(arguments: BadAnswer.allCases)
     func badAnswerLeavesTheOutcomeUnknownAndTheRetrySettlesIt(_ kind: BadAnswer) async throws {
-        try await withSandbox { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient { sandbox, client in
             let request = redpack()
             sandbox.forceBadAnswer(kind)
             let first = await client.send(request)

@@ -8,6 +8,21 @@ import Testing
 @Suite struct PacketLifecycleTests {
     static let paidAt = "2027-02-12 10:00:00"
 
+    /// A sandbox whose clock stands at `paidAt` until the test advances it, with the packet
+    /// lifecycle `configure` sets, and a client of it.
+    func withLifecycle(
+        _ configure: @escaping (inout PacketLifecycle) -> Void,
+        _ body: (RedpackSandbox, RedpackClient, ManualClock) async throws -> Void
+    ) async throws {
+        let clock = ManualClock(beijing: Self.paidAt)
+        try await withSandboxClient({ configuration in
+            configuration.now = { clock.now() }
+            configure(&configuration.lifecycle)
+        }) { sandbox, client in
+            try await body(sandbox, client, clock)
+        }
+    }
+
     /// Pays one packet and gives the test its bill number.
     func payOne(_ client: RedpackClient, _ sandbox: RedpackSandbox) async throws -> BillNumber {
         let request = redpack()
@@ -22,14 +37,10 @@ import Testing
     }
 
     @Test func claimedPacketIsSentUntilItsClaimTimeThenReceived() async throws {
-        let clock = ManualClock(beijing: Self.paidAt)
-        try await withSandbox({ configuration in
-            configuration.now = { clock.now() }
-            configuration.lifecycle.claimProbability = 1
-            configuration.lifecycle.claimDelay = 30
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withLifecycle({ lifecycle in
+            lifecycle.claimProbability = 1
+            lifecycle.claimDelay = 30
+        }) { sandbox, client, clock in
             let bill = try await payOne(client, sandbox)
             let payment = try #require(sandbox.record.payments[bill.rawValue])
             let sent = try await sandbox.gethbinfo(bill)
@@ -52,10 +63,7 @@ import Testing
     }
 
     @Test func unclaimedPacketIsRefundingAfterADayThenRefunded() async throws {
-        let clock = ManualClock(beijing: Self.paidAt)
-        try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withLifecycle({ _ in }) { sandbox, client, clock in
             let bill = try await payOne(client, sandbox)
             clock.advance(by: 86_399)
             #expect(await status(client, bill) == .sent)
@@ -78,10 +86,7 @@ import Testing
     }
 
     @Test func answerCarriesTheLiveAPIsFields() async throws {
-        let clock = ManualClock(beijing: Self.paidAt)
-        try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withLifecycle({ _ in }) { sandbox, client, clock in
             let bill = try await payOne(client, sandbox)
             let answer = try await sandbox.gethbinfo(bill)
             let request = redpack(bill)
@@ -101,15 +106,11 @@ import Testing
     }
 
     @Test func aClaimDueAfterTheRefundStartsNeverHappens() async throws {
-        let clock = ManualClock(beijing: Self.paidAt)
-        try await withSandbox({ configuration in
-            configuration.now = { clock.now() }
-            configuration.lifecycle.claimProbability = 1
-            configuration.lifecycle.claimDelay = 600
-            configuration.lifecycle.refundAfter = 300
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withLifecycle({ lifecycle in
+            lifecycle.claimProbability = 1
+            lifecycle.claimDelay = 600
+            lifecycle.refundAfter = 300
+        }) { sandbox, client, clock in
             let bill = try await payOne(client, sandbox)
             clock.advance(by: 900)
             #expect(await status(client, bill) == .refunded)
@@ -121,14 +122,10 @@ import Testing
     /// The figures a reconcile must reach: gethbinfo and the sandbox's record agree on every
     /// packet, at every moment, and the seeded claims split the campaign.
     @Test func gethbinfoAgreesWithTheRecordPacketByPacket() async throws {
-        let clock = ManualClock(beijing: Self.paidAt)
-        try await withSandbox({ configuration in
-            configuration.now = { clock.now() }
-            configuration.lifecycle.claimProbability = 0.5
-            configuration.lifecycle.claimDelay = 60
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withLifecycle({ lifecycle in
+            lifecycle.claimProbability = 0.5
+            lifecycle.claimDelay = 60
+        }) { sandbox, client, clock in
             var bills: [BillNumber] = []
             for _ in 0..<30 {
                 bills.append(try await payOne(client, sandbox))

@@ -10,9 +10,7 @@ import Testing
 
     @Test func billNumberExpiresADayAfterItsFirstRequestEvenAnUnpaidOne() async throws {
         let clock = ManualClock(beijing: "2027-02-12 10:00:00")
-        try await withSandbox({ $0.now = { clock.now() } }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        try await withSandboxClient({ $0.now = { clock.now() } }) { sandbox, client in
             let request = redpack()
             sandbox.setFaults(systemError: 1)
             #expect(await client.send(request).outcome == .unknown(reason: "SYSTEMERROR: 系统繁忙,请再试。"))
@@ -34,12 +32,10 @@ import Testing
 
     @Test func configuredTTLCountsFromTheFirstRequestNotTheLast() async throws {
         let clock = ManualClock(beijing: "2027-02-12 10:00:00")
-        try await withSandbox({ configuration in
+        try await withSandboxClient({ configuration in
             configuration.now = { clock.now() }
             configuration.billNumberTTL = 600
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        }) { sandbox, client in
             let request = redpack()
             for _ in 0..<3 {
                 guard case .sent = await client.send(request).outcome else {
@@ -55,13 +51,11 @@ import Testing
 
     @Test func clockOffsetMovesQuietHoursAndDates() async throws {
         let clock = ManualClock(beijing: "2027-02-12 23:30:00")
-        try await withSandbox({ configuration in
+        try await withSandboxClient({ configuration in
             configuration.now = { clock.now() }
             configuration.clockOffset = 3600
             configuration.quietHours = .default
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        }) { sandbox, client in
             #expect(sandbox.now == beijingDate("2027-02-13 00:30:00"))
             let request = redpack()
             #expect(await client.send(request).outcome == .quietWindow, "00:30 on the server's clock")
@@ -78,13 +72,11 @@ import Testing
 
     @Test func serverBehindTheClientStillKeepsItsQuietHours() async throws {
         let clock = ManualClock(beijing: "2027-02-12 08:30:00")
-        try await withSandbox({ configuration in
+        try await withSandboxClient({ configuration in
             configuration.now = { clock.now() }
             configuration.clockOffset = -3600
             configuration.quietHours = .default
-        }) { sandbox in
-            let client = try sandbox.client()
-            defer { client.shutdown() }
+        }) { sandbox, client in
             #expect(await client.send(redpack()).outcome == .quietWindow)
             #expect(sandbox.record.payments.isEmpty)
         }

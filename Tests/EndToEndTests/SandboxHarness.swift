@@ -8,19 +8,22 @@ func withSandbox<T>(
     _ body: (RedpackSandbox) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("payout-e2e-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
     var configuration = SandboxConfiguration(directory: directory)
     configuration.seed = 42
     configure(&configuration)
-    let sandbox = try await RedpackSandbox.start(configuration)
-    do {
-        let result = try await body(sandbox)
-        await sandbox.shutdown()
-        try? FileManager.default.removeItem(at: directory)
-        return result
-    } catch {
-        await sandbox.shutdown()
-        try? FileManager.default.removeItem(at: directory)
-        throw error
+    return try await RedpackSandbox.withSandbox(configuration, body)
+}
+
+/// A sandbox and a client of it for one test, both shut down on every way out.
+func withSandboxClient<T>(
+    _ configure: (inout SandboxConfiguration) -> Void = { _ in },
+    _ body: (RedpackSandbox, RedpackClient) async throws -> T
+) async throws -> T {
+    try await withSandbox(configure) { sandbox in
+        let client = try sandbox.client()
+        defer { client.shutdown() }
+        return try await body(sandbox, client)
     }
 }
 

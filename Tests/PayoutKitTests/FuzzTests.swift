@@ -1,5 +1,6 @@
 import Foundation
 @testable import PayoutKit
+import PayoutTestSupport
 import Testing
 
 /// Property tests with generated input for the three parsers that read outside data: the
@@ -30,19 +31,7 @@ import Testing
     /// A manifest whose recipients file holds `csv`.
     func recipientsManifest(csv: String) throws -> Manifest {
         _ = try file(Array(csv.utf8), name: "r.csv")
-        let path = try file(Array("""
-            campaign: fuzz
-            act_name: a
-            wishing: w
-            remark: r
-            send_name: s
-            recipients: r.csv
-            merchant:
-              mch_id: "10000098"
-              wxappid: wx8888888888888888
-              client_ip: 192.168.0.1
-              endpoint: sandbox
-            """.utf8), name: "m.yaml")
+        let path = try file(Array(SampleCampaign.manifest.utf8), name: "m.yaml")
         return try ManifestLoader.load(path)
     }
 

@@ -36,15 +36,9 @@ public actor Ledger {
     }
 
     private static func scoped<T>(_ path: String, bulk: Bool, _ body: (Ledger) async throws -> T) async throws -> T {
-        let ledger = Ledger(path: path)
-        do {
+        try await withReleasing(Ledger(path: path), release: { await $0.close() }) { ledger in
             try await ledger.connect(bulk: bulk)
-            let result = try await body(ledger)
-            await ledger.close()
-            return result
-        } catch {
-            await ledger.close()
-            throw error
+            return try await body(ledger)
         }
     }
 
