@@ -48,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !json {
             Terminal.out(StatusReport.table(report.status, ledgerPath: options.ledgerPath))
+            Terminal.out("report: payout export \(options.manifest)\(options.ledger.map { " --ledger \($0)" } ?? "") -o report.csv")
         }
         Terminal.error(RunOutcomeText.message(for: report.end))
         let code = RunOutcomeText.exitStatus(for: report.end)

@@ -6,7 +6,7 @@ enum RunOutcomeText {
         switch end {
         case .complete: return 0
         case .merchantRefused: return ExitStatus.merchantRefused
-        case .interrupted, .quietWindow, .retriesExhausted: return ExitStatus.temporary
+        case .interrupted, .quietWindow, .retriesExhausted, .needsMerchantRecords: return ExitStatus.temporary
         }
     }
 
@@ -22,6 +22,9 @@ enum RunOutcomeText {
             return "stopped: \(items) items still have unknown outcomes after this run's retries. Run again later: they keep their bill numbers."
         case .merchantRefused(let reason):
             return "stopped: " + advice(reason) + " Nothing was lost; run again once fixed."
+        case .needsMerchantRecords(let items):
+            return "stopped: \(items) items have been unknown for more than 30 days, longer than gethbinfo reaches back: "
+                + "check their bill numbers (payout export) in the WeChat Pay merchant platform. payout will not send them again."
         }
     }
 
@@ -34,6 +37,10 @@ enum RunOutcomeText {
             return "the server refused the request's signature or format (\(reason.code): \(message)): check merchant.api_key."
         case .invalidRequest:
             return "the server refused the merchant's configuration (\(reason.code): \(message))."
+        case .repeatedFailure(let code, _, let items):
+            return "\(items) items in a row failed with \(code) (\(message)): that is the merchant's set-up, not the recipients "
+                + "(amount limits, scene_id, daily caps). The rest of the campaign was not sent; those \(items) items are failed "
+                + "(payout reissue --codes \(code) can pay them once fixed)."
         case .refused(let code, _):
             return advice(code, message: message)
         }

@@ -6,7 +6,9 @@ import Testing
 /// The sandbox's own clock: re-entry that expires, and a server that runs ahead of or
 /// behind the client.
 @Suite struct SandboxClockTests {
-    static let expired = SendOutcome.failed(code: "PARAM_ERROR", message: "该订单已经过期，请更换商户单号")
+    /// The server's word that the number is expired says nothing about whether its first
+    /// request paid: payout treats it as unknown and settles the item with gethbinfo.
+    static let expired = SendOutcome.unknown(reason: "the server says the bill number expired (PARAM_ERROR: 该订单已经过期，请更换商户单号); settled with gethbinfo")
 
     @Test func billNumberExpiresADayAfterItsFirstRequestEvenAnUnpaidOne() async throws {
         let clock = ManualClock(beijing: "2027-02-12 10:00:00")

@@ -75,6 +75,6 @@ import Testing
             return
         }
         #expect(record.status == .refunding, "by default it would be SENT for a day")
-        #expect(await client.send(request).outcome == .failed(code: "PARAM_ERROR", message: "该订单已经过期，请更换商户单号"))
+        #expect(await client.send(request).outcome == SandboxClockTests.expired)
     }
 }

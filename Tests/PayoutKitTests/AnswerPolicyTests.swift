@@ -59,7 +59,19 @@ import Testing
         #expect(Self.classify(Self.failure(code, description: "原因")) == .stopRun(.refused(ErrorCode(code), message: "原因")))
     }
 
-    @Test(arguments: ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "FATAL_ERROR", "NO_AUTH", "SENDNUM_LIMIT",
+    @Test func fatalErrorIsSettledNotFailed() {
+        #expect(Self.classify(Self.failure("FATAL_ERROR", description: "该订单号已存在,参数与原单不一致"))
+            == .unknown(reason: "FATAL_ERROR: 该订单号已存在,参数与原单不一致"))
+    }
+
+    @Test func anExpiredBillNumberIsUnknownNotFailed() {
+        guard case .unknown = Self.classify(Self.failure("PARAM_ERROR", description: "该订单已经过期，请更换商户单号")) else {
+            Issue.record("an expired number says nothing about whether its first request paid")
+            return
+        }
+    }
+
+    @Test(arguments: ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "NO_AUTH", "SENDNUM_LIMIT",
                       "RCVDAMOUNT_LIMIT", "SEND_FAILED"])
     func failTheItem(_ code: String) {
         #expect(Self.classify(Self.failure(code, description: "原因")) == .failed(code: code, message: "原因"))

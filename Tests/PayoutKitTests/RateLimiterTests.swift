@@ -1,3 +1,4 @@
+import Foundation
 @testable import PayoutKit
 import Testing
 
@@ -99,18 +100,39 @@ import Testing
         }
     }
 
-    @Test func lingeringOrProcessingItemsAreQueriedFirst() {
-        let bill = BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 1)
-        var item = WorkItem(id: 1, line: 2, openid: "o", amount: Amount(fen: 100), billNumber: bill, state: .retrying,
-                            attempts: 1, nextAttemptAt: nil, lastErrCode: "SYSTEMERROR")
+    static let now = Date(timeIntervalSince1970: 1_802_412_000)
+
+    static func item(_ state: ItemState = .retrying, attempts: Int = 1, lastErrCode: String? = "SYSTEMERROR",
+                     firstRequest hoursAgo: Double = 1) -> WorkItem {
+        WorkItem(id: 1, line: 2, openid: "o", amount: Amount(fen: 100),
+                 billNumber: BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 1), state: state,
+                 attempts: attempts, nextAttemptAt: nil, lastErrCode: lastErrCode,
+                 firstRequestAt: now.addingTimeInterval(-hoursAgo * 3600))
+    }
+
+    @Test func lingeringProcessingOrFatalItemsAreQueriedFirst() {
         let policy = RetryPolicy()
-        #expect(!policy.needsQuery(item))
-        item.lastErrCode = "PROCESSING"
-        #expect(policy.needsQuery(item))
-        item.lastErrCode = nil
-        item.attempts = policy.queryAfter
-        #expect(policy.needsQuery(item))
-        item.state = .sending
-        #expect(!policy.needsQuery(item), "an item carried over from a crash is simply re-sent")
+        #expect(!policy.needsQuery(Self.item(), now: Self.now))
+        #expect(policy.needsQuery(Self.item(lastErrCode: "PROCESSING"), now: Self.now))
+        #expect(policy.needsQuery(Self.item(lastErrCode: "FATAL_ERROR"), now: Self.now))
+        #expect(policy.needsQuery(Self.item(attempts: policy.queryAfter, lastErrCode: nil), now: Self.now))
+        #expect(!policy.needsQuery(Self.item(.sending, attempts: policy.queryAfter), now: Self.now),
+                "an item carried over from a crash is simply re-sent")
+    }
+
+    @Test func anItemOlderThanTwentyHoursIsQueriedBeforeAnyRequest() {
+        let policy = RetryPolicy()
+        for state in [ItemState.sending, .retrying, .pending] {
+            #expect(!policy.needsQuery(Self.item(state, firstRequest: 19.9), now: Self.now))
+            #expect(policy.needsQuery(Self.item(state, firstRequest: 20.1), now: Self.now))
+        }
+        #expect(policy.mayResendUnsettled(Self.item(firstRequest: 19.9), now: Self.now))
+        #expect(!policy.mayResendUnsettled(Self.item(firstRequest: 20.1), now: Self.now), "old: settle, never resend blindly")
+        #expect(!policy.mayResendUnsettled(Self.item(lastErrCode: "FATAL_ERROR"), now: Self.now))
+    }
+
+    @Test func clockDisagreementBacksOffFromAMinuteToHalfAnHour() {
+        let policy = RetryPolicy()
+        #expect((1...7).map { policy.clockDisagreementDelay(step: $0) / .seconds(60) } == [1, 2, 4, 8, 16, 30, 30])
     }
 }

@@ -15,14 +15,24 @@ import Testing
     }
 
     static func run(
-        _ ledger: InMemoryLedger, _ api: ScriptedAPI, concurrency: Int = 32,
-        observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
+        _ ledger: InMemoryLedger, _ api: ScriptedAPI, concurrency: Int = 32, clock: VirtualClock = VirtualClock(start: morning),
+        configure: (inout RunSettings) -> Void = { _ in }, observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) async throws -> RunEnd {
         var settings = RunSettings(campaign: ledger.campaign, mchID: "10000098", perMinute: 1800, quietHours: nil)
         settings.concurrency = concurrency
-        let runner = Runner(
-            ledger: ledger, api: api, settings: settings, clock: VirtualClock(start: morning), random: { 0 }, observe: observe)
+        configure(&settings)
+        let runner = Runner(ledger: ledger, api: api, settings: settings, clock: clock, random: { 0 }, observe: observe)
         return try await runner.run()
+    }
+
+    /// A clock `hours` after `morning`: how a later run meets an item that aged.
+    static func later(hours: Double) -> VirtualClock {
+        VirtualClock(start: morning.addingTimeInterval(hours * 3600))
+    }
+
+    /// The bill number the in-memory ledger gives its `sequence`-th claim on `date`.
+    static func bill(_ sequence: Int, on date: Date = morning) -> BillNumber {
+        BillNumber(mchID: "10000098", dateStamp: BeijingTime.dateStamp(date), sequence: sequence)
     }
 
     static func failure(_ code: String, _ description: String) -> [(String, String)] {
@@ -33,15 +43,19 @@ import Testing
 
     @Test func lostAnswerThenCrashIsSentAgainUnderItsBillNumberAndPaidOnce() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
-        let api = ScriptedAPI(sends: [Self.openid(0): [.payAndLoseAnswer]])
+        let clock = VirtualClock(start: Self.morning)
+        let api = ScriptedAPI(sends: [Self.openid(0): [.payAndLoseAnswer]], clock: clock)
         await ledger.crashOnRecord()
         await #expect(throws: InMemoryLedger.Crash.self) { try await Self.run(ledger, api) }
         let crashed = try #require(await ledger.item(line: 2))
         #expect(crashed.state == .sending, "the crash left the item in flight")
         let bill = try #require(crashed.billNumber)
 
-        #expect(try await Self.run(ledger, api) == .complete)
+        let restart = clock.now()
+        #expect(try await Self.run(ledger, api, clock: clock) == .complete)
         #expect(await api.requests == [.send(bill), .send(bill)])
+        let resent = try #require(await api.requestTimes.last)
+        #expect(resent.timeIntervalSince(restart) >= 1, "a request a crash may have left on the wire is re-sent after ≥ 1 s")
         #expect(await api.payments.count == 1)
         let item = try #require(await ledger.item(line: 2))
         #expect(item.state == .sent)
@@ -105,9 +119,9 @@ import Testing
             Self.openid(1): [.afterGate("stopping", then: .pay)],
             Self.openid(2): [.afterGate("stopping", then: .pay)],
         ])
-        let end = try await Self.run(ledger, api, concurrency: 3) { event in
+        let end = try await Self.run(ledger, api, concurrency: 3, observe: { event in
             if case .stopping = event { Task { await api.open("stopping") } }
-        }
+        })
         #expect(end == .merchantRefused(.refused(ErrorCode("NOTENOUGH"), message: "余额不足")))
         let items = await ledger.items
         let bills = items.map(\.billNumber)
@@ -118,5 +132,123 @@ import Testing
         #expect(items[0].errCode == "NOTENOUGH")
         #expect(items.suffix(3).allSatisfy { $0.attempts == 0 }, "claimed but never sent")
         #expect(Set(await api.payments.keys) == Set(bills[1...2].compactMap { $0 }))
+    }
+}
+
+/// Answers over time: FATAL_ERROR, bill numbers that age, TLS refusals, systematic
+/// refusals and clocks that disagree — each asserting the exact requests and final states.
+@Suite struct RunnerOverTimeTests {
+    typealias Base = RunnerTests
+
+    static let fatal = ScriptedAPI.fatalError
+    static let systemError = Base.failure("SYSTEMERROR", "系统繁忙,请稍后再试.")
+
+    @Test func fatalErrorForOurOwnPaymentIsSettledAsSent() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.fatal)]])
+        await api.paid(Base.bill(1), to: Base.openid(0), amount: Amount(fen: 1000))
+        #expect(try await Base.run(ledger, api) == .complete)
+        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "settled, never sent again")
+        #expect(await ledger.item(line: 2)?.state == .sent)
+    }
+
+    @Test func fatalErrorForAnotherPaymentIsABillNumberConflict() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI()
+        await api.paid(Base.bill(1), to: Base.openid(7), amount: Amount(fen: 500))
+        #expect(try await Base.run(ledger, api) == .complete)
+        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))])
+        let item = try #require(await ledger.item(line: 2))
+        #expect(item.state == .failed)
+        #expect(item.errCode == "BILLNO_CONFLICT")
+        #expect(await api.payments.count == 1, "only the other payment exists: this item was not paid")
+    }
+
+    @Test func fatalErrorUnknownToGethbinfoIsAskedAgainNeverResent() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.fatal)]])
+        #expect(try await Base.run(ledger, api) == .retriesExhausted(items: 1))
+        let requests = await api.requests
+        #expect(requests.first == .send(Base.bill(1)))
+        #expect(requests.dropFirst().allSatisfy { $0 == .query(Base.bill(1)) } && requests.count > 2)
+        #expect(await ledger.item(line: 2)?.state == .retrying)
+    }
+
+    @Test(arguments: [false, true])
+    func anItemUnknownForADayIsSettledBeforeAnyRequest(paid: Bool) async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [paid ? .payAndLoseAnswer : .answer(Self.systemError)]])
+        #expect(try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 } == .retriesExhausted(items: 1))
+        #expect(try await Base.run(ledger, api, clock: Base.later(hours: 25)) == .complete)
+        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "asked, never re-sent blindly")
+        let item = try #require(await ledger.item(line: 2))
+        #expect(item.state == (paid ? .sent : .failed))
+        if !paid { #expect(item.errCode == "EXPIRED") }
+        #expect(await api.payments.count == (paid ? 1 : 0))
+    }
+
+    @Test func aNumberUnknownAfterTwentyOneHoursMayStillBeSentAgain() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.systemError)]])
+        _ = try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 }
+        #expect(try await Base.run(ledger, api, clock: Base.later(hours: 21)) == .complete)
+        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1)), .send(Base.bill(1))])
+        #expect(await ledger.item(line: 2)?.state == .sent)
+    }
+
+    @Test func anItemUnknownForThirtyDaysIsNeverSentAgain() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.systemError)]])
+        _ = try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 }
+        #expect(try await Base.run(ledger, api, clock: Base.later(hours: 31 * 24)) == .needsMerchantRecords(items: 1))
+        #expect(await api.requests == [.send(Base.bill(1))])
+        #expect(await ledger.item(line: 2)?.state == .retrying)
+    }
+
+    @Test func tlsRefusalLeavesTheItemRetrying() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.refuseTLS]])
+        let end = try await Base.run(ledger, api, concurrency: 1)
+        guard case .merchantRefused(.tlsRefused) = end else {
+            Issue.record("expected a TLS refusal, got \(end)")
+            return
+        }
+        #expect(await ledger.items.map(\.state) == [.retrying, .pending], "the request may have gone out")
+    }
+
+    @Test func fiveSetUpRefusalsInARowStopTheRunAndLeaveTheRestUntouched() async throws {
+        let ledger = InMemoryLedger(amounts: Array(repeating: 1000, count: 8))
+        let moneyLimit = Base.failure("MONEY_LIMIT", "每个红包金额必须在100分到20000分之间")
+        let api = ScriptedAPI(first: Array(repeating: .answer(moneyLimit), count: 5))
+        let end = try await Base.run(ledger, api, concurrency: 1)
+        #expect(end == .merchantRefused(.repeatedFailure(ErrorCode("MONEY_LIMIT"), message: "每个红包金额必须在100分到20000分之间", items: 5)))
+        #expect(await api.requests.count == 5)
+        #expect(await ledger.items.map(\.state) == Array(repeating: .failed, count: 5) + Array(repeating: .pending, count: 3))
+    }
+
+    @Test func aPaymentBetweenRefusalsBreaksTheRow() async throws {
+        let ledger = InMemoryLedger(amounts: Array(repeating: 1000, count: 8))
+        let paramError = Base.failure("PARAM_ERROR", "参数错误")
+        let api = ScriptedAPI(first: Array(repeating: .answer(paramError), count: 4) + [.pay] + Array(repeating: .answer(paramError), count: 3))
+        #expect(try await Base.run(ledger, api, concurrency: 1) == .complete)
+        #expect(await ledger.items.filter { $0.state == .failed }.count == 7)
+    }
+
+    /// Local quiet window 01:00–07:00, the server's 00:00–08:00, 00:30 Beijing time: the
+    /// server refuses while this machine says it may send.
+    @Test func timeLimitedOutsideTheLocalWindowBacksOffAndProbesOneAtATime() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 1000, 1000])
+        let halfPastMidnight = Date(timeIntervalSince1970: 1_802_363_400)
+        let clock = VirtualClock(start: halfPastMidnight)
+        let timeLimited = Base.failure("TIME_LIMITED", "发送时间受限")
+        let api = ScriptedAPI(first: Array(repeating: .answer(timeLimited), count: 6), clock: clock)
+        let end = try await Base.run(ledger, api, clock: clock) { $0.quietHours = QuietHours(parsing: "01:00-07:00") }
+        #expect(end == .complete)
+        let times = await api.requestTimes
+        let offsets = times.map { $0.timeIntervalSince(times[0]) }
+        let expected: [Double] = [0, 0, 0, 60, 180, 420, 900, 900, 900]
+        #expect(offsets.count == expected.count && zip(offsets, expected).allSatisfy { $0 >= $1 && $0 < $1 + 5 },
+                "one wave, then one probe per back-off step (60, 120, 240, 480 s), then the rest: \(offsets)")
+        #expect(await ledger.items.allSatisfy { $0.state == .sent })
     }
 }

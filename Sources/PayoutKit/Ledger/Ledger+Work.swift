@@ -3,7 +3,8 @@ import Foundation
 /// The run's side of the ledger: finding work, committing bill numbers before requests,
 /// and recording every request's outcome.
 extension Ledger: RunLedger {
-    private static let itemColumns = "id, line, openid, amount, bill_number, state, attempts, next_attempt_at, err_code"
+    private static let itemColumns =
+        "id, line, openid, amount, bill_number, state, attempts, next_attempt_at, err_code, claimed_at, first_sent_at"
 
     /// A row of `itemColumns` read back; one that does not read as it was written (edited
     /// behind payout's back) is an error naming it, never a guess.
@@ -17,10 +18,12 @@ extension Ledger: RunLedger {
         guard let state = ItemState(rawValue: stateText) else {
             throw LedgerError("ledger: item \(id) has an unknown state \(stateText)")
         }
+        let claimedAt = row.isNull(9) ? nil : Date(timeIntervalSince1970: row.double(9))
         return WorkItem(
             id: id, line: row.int(1), openid: try row.requiredText(2, of: "item \(id)"), amount: Amount(fen: row.int(3)),
             billNumber: billNumber, state: state, attempts: row.int(6),
-            nextAttemptAt: row.isNull(7) ? nil : Date(timeIntervalSince1970: row.double(7)), lastErrCode: row.text(8))
+            nextAttemptAt: row.isNull(7) ? nil : Date(timeIntervalSince1970: row.double(7)), lastErrCode: row.text(8),
+            firstRequestAt: claimedAt ?? row.text(10).flatMap(BeijingTime.date(fromISO8601:)))
     }
 
     /// Items a crash or an earlier run left with a bill number and no final outcome, and where
@@ -69,15 +72,17 @@ extension Ledger: RunLedger {
             }
             let prefix = try db.prepare("SELECT value FROM ledger_settings WHERE name = 'bill_number_prefix'")
                 .rows { $0.int(0) }.first ?? 0
-            let assign = try db.prepare("UPDATE items SET bill_number = ?, state = 'sending' WHERE id = ? AND bill_number IS NULL")
+            let assign = try db.prepare(
+                "UPDATE items SET bill_number = ?, state = 'sending', claimed_at = ? WHERE id = ? AND bill_number IS NULL")
             var sequence = last - candidates.count
             return try candidates.map { candidate in
                 sequence += 1
                 let billNumber = BillNumber(mchID: mchID, dateStamp: day, sequence: prefix * Self.billsPerDay + sequence)
-                try assign.run([.text(billNumber.rawValue), .integer(candidate.id)])
+                try assign.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(candidate.id)])
                 return WorkItem(
                     id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),
-                    billNumber: billNumber, state: .sending, attempts: candidate.attempts, nextAttemptAt: nil, lastErrCode: nil)
+                    billNumber: billNumber, state: .sending, attempts: candidate.attempts, nextAttemptAt: nil, lastErrCode: nil,
+                    firstRequestAt: now)
             }
         }
     }
@@ -88,7 +93,8 @@ extension Ledger: RunLedger {
         guard !items.isEmpty else { return }
         let db = try db
         try db.transaction {
-            let statement = try db.prepare("UPDATE items SET state = 'pending' WHERE id = ? AND state = 'sending' AND attempts = 0")
+            let statement = try db.prepare(
+                "UPDATE items SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'sending' AND attempts = 0")
             for item in items {
                 try statement.run([.integer(item.id)])
             }

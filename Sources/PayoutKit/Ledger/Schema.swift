@@ -83,6 +83,13 @@ enum Schema {
         );
         INSERT INTO ledger_settings (name, value) VALUES ('bill_number_prefix', abs(random()) % 1000);
         """,
+        // When an item was given its bill number (seconds since 1970): the safe side of
+        // "when was its first request", which a crash between the request and the record of
+        // its answer would otherwise leave unknown. An item's age decides when it must be
+        // settled with gethbinfo before any further request.
+        """
+        ALTER TABLE items ADD COLUMN claimed_at REAL;
+        """,
     ]
 
     static var version: Int { migrations.count }

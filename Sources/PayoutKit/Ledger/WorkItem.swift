@@ -13,6 +13,30 @@ public struct WorkItem: Sendable, Equatable {
     public var nextAttemptAt: Date?
     /// The last err_code seen (PROCESSING asks for a gethbinfo before the next send).
     public var lastErrCode: String?
+    /// When the first request under this bill number went out, on the safe (earlier) side:
+    /// when the number was claimed. nil for an item never sent.
+    public var firstRequestAt: Date?
+
+    public init(
+        id: Int, line: Int, openid: String, amount: Amount, billNumber: BillNumber, state: ItemState, attempts: Int,
+        nextAttemptAt: Date?, lastErrCode: String?, firstRequestAt: Date?
+    ) {
+        self.id = id
+        self.line = line
+        self.openid = openid
+        self.amount = amount
+        self.billNumber = billNumber
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastErrCode = lastErrCode
+        self.firstRequestAt = firstRequestAt
+    }
+
+    /// How long ago the first request under this bill number went out; zero if never.
+    public func age(at now: Date) -> Duration {
+        firstRequestAt.map { .seconds(now.timeIntervalSince($0)) } ?? .zero
+    }
 }
 
 /// Where a run picks up: items already carrying a bill number whose outcome is not final,

@@ -32,6 +32,9 @@ public enum RunEnd: Sendable, Equatable {
     case merchantRefused(StopReason)
     /// Some items are still unknown after this run's attempts; the next run continues them.
     case retriesExhausted(items: Int)
+    /// Some items have been unknown for longer than gethbinfo reaches back (30 days): only
+    /// the merchant platform's records can settle them, and payout never sends them again.
+    case needsMerchantRecords(items: Int)
 }
 
 public enum RunEvent: Sendable {

@@ -12,6 +12,8 @@ struct RunState<Store: RunLedger> {
     private var limiter: RateLimiter
     private var retryQueue: [WorkItem]
     private var parked: [WorkItem] = []
+    /// Unknown for longer than gethbinfo reaches back: never sent again by the run.
+    private let unqueryable: Int
     private var claimed: [WorkItem] = []
     private var cursor: Int
     private var pendingExhausted = false
@@ -23,6 +25,8 @@ struct RunState<Store: RunLedger> {
     private var pausedUntil: Date?
     private var rateDeadline: Date?
     private var recentStarts = RecentStarts()
+    private var failureStreak = FailureStreak()
+    private var clockDisagreement = ClockDisagreement()
     var timer = TimerState()
     var progress = RunProgress()
 
@@ -30,10 +34,15 @@ struct RunState<Store: RunLedger> {
         self.ledger = ledger
         self.settings = settings
         self.clock = clock
-        origin = clock.instant()
         let work = try await ledger.openWork(settings.campaign.id)
-        limiter = try await Self.limiter(settings: settings, ledger: ledger, now: clock.now(), carried: work.carried)
-        retryQueue = work.carried
+        // Read together: the previous run's starts are placed on the limiter's time line
+        // through `now`, so the two must name the same moment.
+        origin = clock.instant()
+        let now = clock.now()
+        limiter = try await Self.limiter(settings: settings, ledger: ledger, now: now, carried: work.carried)
+        let (carried, unqueryable) = Self.carriedOver(work.carried, now: now, policy: settings.retry)
+        retryQueue = carried
+        self.unqueryable = unqueryable
         cursor = work.pendingCursor
         lastItemID = work.lastItemID
         pendingExhausted = cursor >= lastItemID
@@ -55,12 +64,26 @@ struct RunState<Store: RunLedger> {
         return limiter
     }
 
+    /// Items a crash may have left on the wire wait `restartSpacing` before they are sent
+    /// again; items unknown for longer than gethbinfo reaches back are left alone.
+    private static func carriedOver(_ items: [WorkItem], now: Date, policy: RetryPolicy) -> ([WorkItem], unqueryable: Int) {
+        let queryable = items.filter { $0.age(at: now) <= policy.queryableAge }
+        let spaced = queryable.map { item -> WorkItem in
+            guard item.state == .sending else { return item }
+            var spaced = item
+            spaced.nextAttemptAt = max(item.nextAttemptAt ?? now, now.adding(policy.restartSpacing))
+            return spaced
+        }
+        return (spaced, items.count - queryable.count)
+    }
+
     /// How the run ended, once nothing is in flight and nothing more will start.
     var end: RunEnd? {
         guard inFlight == 0 else { return nil }
         if let stopReason { return stopReason }
         guard nothingLeftToStart else { return nil }
-        return parked.isEmpty ? .complete : .retriesExhausted(items: parked.count)
+        if !parked.isEmpty { return .retriesExhausted(items: parked.count) }
+        return unqueryable == 0 ? .complete : .needsMerchantRecords(items: unqueryable)
     }
 
     /// No item waits for a request in this run: a quiet window then changes nothing.
@@ -104,7 +127,7 @@ struct RunState<Store: RunLedger> {
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
     /// limit all allow one; claims more never-tried items from the ledger when needed.
     mutating func nextItem(now: Date) async throws -> WorkItem? {
-        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
             (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
         }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
@@ -135,7 +158,7 @@ struct RunState<Store: RunLedger> {
     /// When to look again if no request completes first: the rate limiter's next slot or
     /// the next retry falling due.
     func wakeDeadline(now: Date) -> Date? {
-        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
         return [rateDeadline, nextRetry].compactMap { $0 }.min()
     }
@@ -146,7 +169,7 @@ struct RunState<Store: RunLedger> {
         var updated = item
         updated.state = record.newState
         updated.nextAttemptAt = record.nextAttemptAt
-        updated.lastErrCode = record.errCode
+        updated.lastErrCode = record.errCode ?? item.lastErrCode
         if record.kind == .send {
             updated.attempts += 1
         }
@@ -163,15 +186,38 @@ struct RunState<Store: RunLedger> {
             limiter.throttle(at: clock.instant() - origin)
             requeue(updated)
         case .quietWindow:
-            requeue(updated)
-            pause(until: record.nextAttemptAt ?? now, reason: "the server answered TIME_LIMITED", observe: observe)
+            timeLimited(updated, until: record.nextAttemptAt ?? now, now: now, observe: observe)
         case .stopRun(let reason):
             requestStop(.merchantRefused(reason), observe: observe)
+        }
+        if outcome != .quietWindow { clockDisagreement.serverAnswered() }
+        if let systematic = failureStreak.note(outcome) {
+            requestStop(.merchantRefused(systematic), observe: observe)
         }
         observe(.item(ItemResult(
             line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber,
             state: record.newState, outcome: record.outcome, errCode: record.errCode,
             message: record.detail ?? record.errCodeDescription), progress))
+    }
+
+    /// In flight at once: one while probing a server whose clock disagrees with ours.
+    private var concurrency: Int {
+        clockDisagreement.isProbing ? 1 : settings.concurrency
+    }
+
+    /// TIME_LIMITED: pause until the quiet window ends when our clock agrees it is on;
+    /// otherwise back off and probe (`ClockDisagreement`).
+    private mutating func timeLimited(_ item: WorkItem, until windowEnd: Date, now: Date, observe: (RunEvent) -> Void) {
+        var item = item
+        if windowEnd > now {
+            requeue(item)
+            pause(until: windowEnd, reason: "the server answered TIME_LIMITED", observe: observe)
+            return
+        }
+        let resume = clockDisagreement.disputedTimeLimit(at: now, policy: settings.retry)
+        item.nextAttemptAt = resume
+        requeue(item)
+        pause(until: resume, reason: ClockDisagreement.reason(at: now, resume: resume), observe: observe)
     }
 
     private mutating func requeue(_ item: WorkItem) {

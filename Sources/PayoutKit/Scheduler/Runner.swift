@@ -115,13 +115,12 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
         }
     }
 
-    /// One attempt at one item: settle with gethbinfo first when the item has lingered,
-    /// otherwise (or if the server does not know the bill number yet, or its record does not
-    /// match the item) send it again under the same bill number — a mismatched re-entry is
-    /// then refused by the server, and the item fails visibly. The outcome is committed
-    /// before this returns.
+    /// One attempt at one item: settle with gethbinfo first when the item has lingered or
+    /// is old; otherwise (or when the answer proves nothing and sending again is still safe)
+    /// send it again under the same bill number. The outcome is committed before this returns.
     private func attempt(_ item: WorkItem) async throws -> Event {
-        if settings.retry.needsQuery(item), let settled = try await settle(item) {
+        let now = clock.now()
+        if settings.retry.needsQuery(item, now: now), let settled = try await settle(item, now: now) {
             return settled
         }
         let request = RedpackRequest(
@@ -133,32 +132,17 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
             errCode: result.errCode, description: result.errCodeDescription)
     }
 
-    /// Asks gethbinfo about a lingering item; nil when the answer settles nothing and the
-    /// item should be sent again under its bill number.
-    private func settle(_ item: WorkItem) async throws -> Event? {
+    /// Asks gethbinfo about an item and commits what the answer proves; nil when it proves
+    /// nothing and the item may be sent again under its bill number.
+    private func settle(_ item: WorkItem, now: Date) async throws -> Event? {
         let started = clock.now()
         let startInstant = clock.instant()
         let answer = await api.query(item.billNumber)
         let latency = clock.instant() - startInstant
-        switch answer {
-        case .found(let hongbao)
-        where hongbao.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) == nil:
-            if hongbao.status.meansPaid {
-                return try await commit(
-                    item, outcome: .sent(sendListID: hongbao.detailID), kind: .query, started: started, latency: latency,
-                    errCode: nil, description: hongbao.status.rawValue)
-            }
-            guard hongbao.status == .failed else { return nil }
-            return try await commit(
-                item, outcome: .failed(code: "FAILED", message: hongbao.reason ?? "gethbinfo: FAILED"), kind: .query,
-                started: started, latency: latency, errCode: "FAILED", description: hongbao.reason)
-        case .stopRun(let reason):
-            return try await commit(
-                item, outcome: .stopRun(reason), kind: .query, started: started, latency: latency,
-                errCode: reason.code, description: reason.message)
-        case .found, .notFound, .unknown:
-            return nil
-        }
+        guard let settled = Settlement(answer, for: item, now: now, policy: settings.retry) else { return nil }
+        return try await commit(
+            item, outcome: settled.outcome, kind: .query, started: started, latency: latency,
+            errCode: settled.errCode, description: settled.description)
     }
 
     private func commit(
@@ -177,8 +161,8 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
             record.sendListID = listID
         case .failed:
             record.newState = .failed
-        case .stopRun(let reason):
-            if case .tlsRefused = reason { record.newState = .pending }
+        case .stopRun:
+            break
         case .quietWindow:
             record.nextAttemptAt = (settings.quietHours ?? settings.serverQuietHours).end(after: now)
         case .unknown, .throttled:

@@ -71,8 +71,11 @@ enum AnswerPolicy {
     }
 
     static func outcome(for code: ErrorCode, description: String) -> SendOutcome {
+        if description.contains(ErrorCode.expiredBillNumberMessage) {
+            return .unknown(reason: "the server says the bill number expired (\(code): \(description)); settled with gethbinfo")
+        }
         switch code.policy {
-        case .retry: return .unknown(reason: "\(code): \(description)")
+        case .retry, .settle: return .unknown(reason: "\(code): \(description)")
         case .throttle: return .throttled(code: code.rawValue)
         case .quietWindow: return .quietWindow
         case .stopRun: return .stopRun(.refused(code, message: description))

@@ -5,6 +5,9 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     public enum Policy: Sendable, Equatable {
         /// Outcome unknown: retry with the same bill number and fields.
         case retry
+        /// A record already exists under this bill number (FATAL_ERROR): never sent again
+        /// before gethbinfo says whose payment it is.
+        case settle
         /// The API asks the whole run to slow down; retry the item later.
         case throttle
         /// The quiet window is on at the server; pause until it ends.
@@ -36,12 +39,32 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
                      "API_METHOD_CLOSED", "MSGAPPID_ERROR", "ACCEPTMODE_ERROR", "SENDAMOUNT_LIMIT"] {
             table[code] = .stopRun
         }
-        for code in ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "FATAL_ERROR", "NO_AUTH",
+        table[fatalError.rawValue] = .settle
+        for code in ["OPENID_ERROR", "MONEY_LIMIT", "PARAM_ERROR", "NO_AUTH",
                      "SENDNUM_LIMIT", "RCVDAMOUNT_LIMIT", "SEND_FAILED"] {
             table[code] = .failItem
         }
         return table
     }()
+
+    public static let processing = ErrorCode("PROCESSING")
+    public static let fatalError = ErrorCode("FATAL_ERROR")
+    /// Payout's own codes for items proven unpaid after settling: the bill number belongs to
+    /// another payment, or the server never accepted it and its re-entry window has passed.
+    public static let billNumberConflict = ErrorCode("BILLNO_CONFLICT")
+    public static let expired = ErrorCode("EXPIRED")
+    /// gethbinfo's FAILED: the packet was not sent.
+    public static let failed = ErrorCode("FAILED")
+
+    /// Item failures that, five times in a row, mean the merchant's set-up is wrong rather
+    /// than five recipients: the run stops instead of failing the rest of the campaign.
+    public static let systematic: Set<ErrorCode> = [
+        ErrorCode("PARAM_ERROR"), ErrorCode("MONEY_LIMIT"), ErrorCode("SENDNUM_LIMIT"), ErrorCode("RCVDAMOUNT_LIMIT"),
+    ]
+
+    /// The wording of a re-sent bill number older than the server's re-entry window. It
+    /// says nothing about whether the first request paid, so it is never a failure.
+    static let expiredBillNumberMessage = "该订单已经过期"
 
     /// return_msg values of a `return_code` FAIL that mean our request or key is wrong,
     /// not that the server was busy: the live API says 签名错误, the seed 签名失败.

@@ -12,11 +12,14 @@ public enum StopReason: Sendable, Equatable {
     case tlsRefused(message: String)
     /// The request could not be built at all (a field the XML codec refuses).
     case invalidRequest(message: String)
+    /// `items` items in a row failed with the same set-up code (PARAM_ERROR, MONEY_LIMIT…):
+    /// the merchant's set-up is wrong, not the recipients.
+    case repeatedFailure(ErrorCode, message: String, items: Int)
 
     /// The code recorded in the ledger's audit trail and shown to the operator.
     public var code: String {
         switch self {
-        case .refused(let code, _): return code.rawValue
+        case .refused(let code, _), .repeatedFailure(let code, _, _): return code.rawValue
         case .requestRejected: return "FAIL"
         case .tlsRefused: return "TLS_ERROR"
         case .invalidRequest: return "INVALID_REQUEST"
@@ -26,7 +29,7 @@ public enum StopReason: Sendable, Equatable {
     public var message: String {
         switch self {
         case .refused(_, let message), .requestRejected(let message), .tlsRefused(let message),
-             .invalidRequest(let message):
+             .invalidRequest(let message), .repeatedFailure(_, let message, _):
             return message
         }
     }

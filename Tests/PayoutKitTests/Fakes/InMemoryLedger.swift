@@ -17,6 +17,8 @@ actor InMemoryLedger: RunLedger {
         var nextAttemptAt: Date?
         var errCode: String?
         var sendListID: String?
+        var claimedAt: Date?
+        var firstSentAt: Date?
     }
 
     struct Violation: Error, CustomStringConvertible {
@@ -68,6 +70,7 @@ actor InMemoryLedger: RunLedger {
             sequence += 1
             items[index].billNumber = BillNumber(mchID: mchID, dateStamp: BeijingTime.dateStamp(now), sequence: sequence)
             items[index].state = .sending
+            items[index].claimedAt = now
             return workItem(items[index])
         }
     }
@@ -77,6 +80,7 @@ actor InMemoryLedger: RunLedger {
             guard let index = items.firstIndex(where: { $0.id == item.id }),
                   items[index].state == .sending, items[index].attempts == 0 else { continue }
             items[index].state = .pending
+            items[index].claimedAt = nil
         }
     }
 
@@ -101,6 +105,7 @@ actor InMemoryLedger: RunLedger {
             items[index].errCode = record.errCode ?? items[index].errCode
             items[index].sendListID = record.sendListID.flatMap { $0.isEmpty ? nil : $0 } ?? items[index].sendListID
             items[index].attempts += record.kind == .send ? 1 : 0
+            if record.kind == .send, items[index].firstSentAt == nil { items[index].firstSentAt = record.startedAt }
             items[index].nextAttemptAt = record.nextAttemptAt
             attempts.append(record)
         }
@@ -120,6 +125,7 @@ actor InMemoryLedger: RunLedger {
     private func workItem(_ item: Item) -> WorkItem {
         WorkItem(
             id: item.id, line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber!,
-            state: item.state, attempts: item.attempts, nextAttemptAt: item.nextAttemptAt, lastErrCode: item.errCode)
+            state: item.state, attempts: item.attempts, nextAttemptAt: item.nextAttemptAt, lastErrCode: item.errCode,
+            firstRequestAt: item.claimedAt ?? item.firstSentAt)
     }
 }

@@ -13,6 +13,9 @@ actor ScriptedAPI: RedpackAPI {
         case pay
         /// Pay, then the answer is lost on the way back.
         case payAndLoseAnswer
+        /// TLS refused after the request may have gone out (a refused client certificate
+        /// under TLS 1.3 surfaces after the handshake).
+        case refuseTLS
         /// Answer with these fields without paying (PROCESSING, an echo of another openid…).
         case answer([(String, String)])
         /// Pay, then answer with these fields (PROCESSING for a payment under way…).
@@ -50,7 +53,12 @@ actor ScriptedAPI: RedpackAPI {
 
     private var sends: [String: [Send]]
     private var queries: [String: [Query]]
+    /// Answers the first requests whoever they are for, before any recipient's script.
+    private var first: [Send]
+    private let clock: (any RunClock)?
     private(set) var requests: [Request] = []
+    /// When each request arrived, by `clock`.
+    private(set) var requestTimes: [Date] = []
     private(set) var payments: [BillNumber: Payment] = [:]
     private var sent: [BillNumber: RedpackRequest] = [:]
     private var arrivals = 0
@@ -59,17 +67,32 @@ actor ScriptedAPI: RedpackAPI {
     private let signer = Signer(key: APIKey("192006250b4c09247ec02edce69f6a2d"))
 
     /// Scripts by openid; a recipient without one (or past its end) is paid.
-    init(sends: [String: [Send]] = [:], queries: [String: [Query]] = [:]) {
+    init(
+        sends: [String: [Send]] = [:], queries: [String: [Query]] = [:], first: [Send] = [], clock: (any RunClock)? = nil
+    ) {
         self.sends = sends
         self.queries = queries
+        self.first = first
+        self.clock = clock
+    }
+
+    /// Someone else's payment under `billNumber`: another ledger, machine or system.
+    func paid(_ billNumber: BillNumber, to openid: String, amount: Amount) {
+        payments[billNumber] = Payment(openid: openid, amount: amount, listID: "9000\(payments.count + 1)")
     }
 
     func send(_ request: RedpackRequest) async -> SendResult {
-        requests.append(.send(request.billNumber))
+        log(.send(request.billNumber))
         sent[request.billNumber] = request
         arrivals += 1
         wakeWaiters()
-        return await perform(next(&sends, request.openid) ?? .pay, request)
+        let step = first.isEmpty ? next(&sends, request.openid) : first.removeFirst()
+        return await perform(step ?? .pay, request)
+    }
+
+    private func log(_ request: Request) {
+        requests.append(request)
+        if let clock { requestTimes.append(clock.now()) }
     }
 
     /// Lets the requests held at `gate` go on.
@@ -80,28 +103,31 @@ actor ScriptedAPI: RedpackAPI {
 
     /// The recipient's query script, else the truth: SENT once paid, NOT_FOUND before.
     func query(_ billNumber: BillNumber) async -> QueryOutcome {
-        requests.append(.query(billNumber))
+        log(.query(billNumber))
         let payment = payments[billNumber]
         let asked = sent[billNumber]
         let truth: Query = payment == nil ? .notFound : .status(.sent)
         guard case .status(let status) = asked.flatMap({ next(&queries, $0.openid) }) ?? truth else { return .notFound }
         return .found(HongbaoRecord(
-            billNumber: billNumber.rawValue, status: status, detailID: payment?.listID ?? "", openid: asked?.openid,
-            amount: asked?.amount, reason: status == .failed ? "发放失败" : nil))
+            billNumber: billNumber.rawValue, status: status, detailID: payment?.listID ?? "",
+            openid: payment?.openid ?? asked?.openid, amount: payment?.amount ?? asked?.amount,
+            reason: status == .failed ? "发放失败" : nil))
     }
 
     private func perform(_ step: Send, _ request: RedpackRequest) async -> SendResult {
         switch step {
         case .pay:
-            return classify(success(pay(request)), request)
+            return classify(pay(request).map(success) ?? Self.fatalError, request)
         case .payAndLoseAnswer:
             _ = pay(request)
             return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: .zero)
+        case .refuseTLS:
+            let refusal = StopReason.tlsRefused(message: "TLS refused: tlsv13 alert certificate required")
+            return SendResult(outcome: .stopRun(refusal), errCode: nil, errCodeDescription: nil, latency: .zero)
         case .answer(let fields):
             return classify(fields, request)
         case .payAndAnswer(let fields):
-            _ = pay(request)
-            return classify(fields, request)
+            return classify(pay(request) == nil ? Self.fatalError : fields, request)
         case .afterArrivals(let count, let then):
             await wait { self.arrivals >= count }
             return await perform(then, request)
@@ -111,12 +137,21 @@ actor ScriptedAPI: RedpackAPI {
         }
     }
 
-    private func pay(_ request: RedpackRequest) -> Payment {
-        if let earlier = payments[request.billNumber] { return earlier }
+    /// The first payment under the bill number, or a new one. A re-sent number whose
+    /// recipient or amount differs is the real server's FATAL_ERROR, never a payment.
+    private func pay(_ request: RedpackRequest) -> Payment? {
+        if let earlier = payments[request.billNumber] {
+            return earlier.openid == request.openid && earlier.amount == request.amount ? earlier : nil
+        }
         let payment = Payment(openid: request.openid, amount: request.amount, listID: "1000\(payments.count + 1)")
         payments[request.billNumber] = payment
         return payment
     }
+
+    static let fatalError: [(String, String)] = [
+        ("return_code", "SUCCESS"), ("result_code", "FAIL"), ("err_code", "FATAL_ERROR"),
+        ("err_code_des", "该订单号已存在,参数与原单不一致"),
+    ]
 
     private func success(_ payment: Payment) -> [(String, String)] {
         [("return_code", "SUCCESS"), ("result_code", "SUCCESS"), ("re_openid", payment.openid),
