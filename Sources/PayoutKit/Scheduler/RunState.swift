@@ -20,6 +20,8 @@ struct RunState {
     private var pausedUntil: Date?
     private var rateDeadline: Date?
     private var recentStarts = RecentStarts()
+    /// Pauses begun since the run last wrote them to the ledger.
+    private var unrecordedPauses: [RunPause] = []
     var timer = TimerState()
     var progress = RunProgress()
 
@@ -77,7 +79,8 @@ struct RunState {
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil, !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
-            pause(until: quiet.end(after: now), reason: "quiet hours \(quiet) Beijing time", observe: observe)
+            pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
+                  reason: "quiet hours \(quiet) Beijing time", observe: observe)
         } else if let until = pausedUntil, until <= now {
             pausedUntil = nil
             progress.pausedUntil = nil
@@ -85,14 +88,22 @@ struct RunState {
         }
     }
 
-    private mutating func pause(until: Date, reason: String, observe: (RunEvent) -> Void) {
+    private mutating func pause(_ pause: RunPause, reason: String, observe: (RunEvent) -> Void) {
+        let until = pause.until
         if settings.noWait {
             requestStop(.quietWindow(until: until), observe: observe)
         } else if pausedUntil.map({ $0 < until }) ?? true {
             pausedUntil = until
             progress.pausedUntil = until
+            unrecordedPauses.append(pause)
             observe(.paused(until: until, reason: reason))
         }
+    }
+
+    /// The pauses to write to the ledger now; each is handed out once.
+    mutating func takeUnrecordedPauses() -> [RunPause] {
+        defer { unrecordedPauses = [] }
+        return unrecordedPauses
     }
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
@@ -160,7 +171,8 @@ struct RunState {
             requeue(updated)
         case .quietWindow:
             requeue(updated)
-            pause(until: record.nextAttemptAt ?? now, reason: "the server answered TIME_LIMITED", observe: observe)
+            pause(RunPause(from: now, until: record.nextAttemptAt ?? now, cause: .serverTimeLimited),
+                  reason: "the server answered TIME_LIMITED", observe: observe)
         case .stopRun(let code, let message):
             requestStop(.merchantRefused(code: code, message: message), observe: observe)
         }

@@ -65,6 +65,7 @@ public struct Runner: Sendable {
 
     public func run() async throws -> RunEnd {
         var state = try await RunState(runner: self)
+        let runID = try await ledger.startRun(settings.campaign.id, at: clock.now())
         observe(.started(state.progress))
         let end: RunEnd = try await withThrowingTaskGroup(of: Event.self) { group in
             group.addTask { [stop] in
@@ -74,6 +75,8 @@ public struct Runner: Sendable {
             while true {
                 let now = clock.now()
                 state.updatePause(now: now, observe: observe)
+                let pauses = state.takeUnrecordedPauses()
+                if !pauses.isEmpty { try await ledger.recordPauses(pauses, run: runID) }
                 if let deadline = state.pauseDeadline, state.timer.arm(deadline) {
                     group.addTask { [clock] in
                         try? await clock.sleep(until: deadline)
@@ -105,6 +108,7 @@ public struct Runner: Sendable {
             }
         }
         try await ledger.release(state.unsent)
+        try await ledger.finishRun(runID, end: end, at: clock.now())
         state.progress.inFlight = 0
         observe(.finished(end, state.progress))
         return end
