@@ -60,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PayoutKitTests",
-            dependencies: ["PayoutKit", "CCurl"]
+            dependencies: ["PayoutKit", "CCurl", "CXML2"]
         ),
         .testTarget(
             name: "EndToEndTests",
