@@ -10,7 +10,7 @@ enum SendsSection {
         }
         let wide = SendsChart(report: report, layout: .wide), narrow = SendsChart(report: report, layout: .narrow)
         return """
-            <section>\(heading)\(legend(wide))
+            <section>\(heading)\(legend(wide, pauses: !report.pauses.isEmpty))
             <figure>\(wide.svg)\(narrow.svg)<figcaption><p id="sends-alt" class="note">\(summary(report, peak: wide.peak))</p>\
             </figcaption></figure>
             \(pauseTable(report))\(binTable(report))
@@ -18,14 +18,15 @@ enum SendsSection {
             """
     }
 
-    private static func legend(_ chart: SendsChart) -> HTML {
+    private static func legend(_ chart: SendsChart, pauses: Bool) -> HTML {
         let limit: HTML = chart.showsLimit
             ? "<li><span class=\"swatch line\"></span>Limit: \(ReportFormat.count(chart.limit)) a minute (the manifest's per_minute)</li>" : ""
+        let pause: HTML = pauses ? "<li><span class=\"swatch hatch\"></span>Pause (numbered below)</li>" : ""
         return """
             <ul class="legend"><li><span class="swatch" style="background:\(ChartPalette.paid)"></span>Paid</li>\
             <li><span class="swatch" style="background:\(ChartPalette.failed)"></span>Failed</li>\
             <li><span class="swatch" style="background:\(ChartPalette.noFinalAnswer)"></span>No final answer (asked again later)</li>\
-            <li><span class="swatch hatch"></span>Pause (numbered below)</li>\(limit)</ul>
+            \(pause)\(limit)</ul>
             """
     }
 
