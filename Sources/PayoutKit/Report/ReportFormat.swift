@@ -31,11 +31,6 @@ enum ReportFormat {
         String(BeijingTime.iso8601(date).prefix(19)).replacingOccurrences(of: "T", with: " ")
     }
 
-    /// `09:30:05`, Beijing time.
-    static func time(_ date: Date) -> String {
-        String(BeijingTime.iso8601(date).dropFirst(11).prefix(8))
-    }
-
     /// `02-12`, the Beijing date without its year.
     static func monthDay(_ date: Date) -> String {
         String(BeijingTime.iso8601(date).dropFirst(5).prefix(5))
