@@ -59,6 +59,27 @@ import Testing
         #expect(report.budgetUsedPermille == 170)
     }
 
+    @Test func aHostileServerCannotInflateTheFailureTable() async throws {
+        let fixture = try await ReportLedger.make(amounts: Array(repeating: 100, count: 40))
+        defer { fixture.remove() }
+        for (index, item) in try await fixture.claim(40).enumerated() {
+            try await fixture.request(item, at: 1, outcome: "failed", state: .failed, code: "CODE\(index)" + String(repeating: "X", count: 100),
+                                      message: String(repeating: "长", count: 500))
+        }
+        let report = CampaignReport(
+            try await fixture.ledger.reportSnapshot("c1"), settings: .init(budget: nil, perMinute: 1800, campaignArguments: "m.yaml"),
+            generatedAt: ReportLedger.morning)
+        #expect(report.failures.count == CampaignReport.maximumFailureRows)
+        #expect(report.failures.last?.reason == .otherCodes(16))
+        #expect(report.failures.last?.count == 16)
+        #expect(report.failures.last?.amount == Amount(fen: 1600))
+        #expect(report.failures.allSatisfy { ($0.serverMessage?.count ?? 0) <= 200 })
+        #expect(report.failures.allSatisfy {
+            guard case .code(let code) = $0.reason else { return true }
+            return code.count <= 64
+        })
+    }
+
     @Test func runsAndTheirPausesReadBackAsWritten() async throws {
         let fixture = try await ReportLedger.make(amounts: [100])
         defer { fixture.remove() }
