@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PayoutKitTests",
-            dependencies: ["PayoutKit", "PayoutTestSupport", "CCurl"],
+            dependencies: ["PayoutKit", "PayoutTestSupport", "CCurl", "CXML2"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

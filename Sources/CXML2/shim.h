@@ -6,6 +6,7 @@
    Foundation. payout never touches the encoding handler structures that use it. */
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 

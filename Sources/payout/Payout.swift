@@ -6,7 +6,7 @@ import PayoutKit
 struct Payout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pays WeChat Pay cash red packets to a campaign's recipients, safely and resumably.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, ExportCommand.self, SandboxCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self, SandboxCommand.self]
     )
 
     /// The contract's exit statuses: 2 for any bad input, arguments included (the argument

@@ -102,13 +102,15 @@ import Testing
         #expect(items.contains { $0["status"] as? String == "retrying" && $0["err_code"] as? String == "SYSTEMERROR" })
         let export = try folder.payout("export", "m.yaml", "-o", "report.csv", environment: sandbox.environment)
         #expect(export.status == 0)
+        #expect(try folder.payout("report", "m.yaml", "-o", "report.html", environment: sandbox.environment).status == 0)
         let key = try String(contentsOf: sandbox.directory.appendingPathComponent("client_key.pem"), encoding: .utf8)
         let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "unreachable"
         #expect(sandbox.apiKey == recognisable)
         let status = try folder.payout("status", "m.yaml", "--json", environment: sandbox.environment)
         for (name, data) in [("stdout", Data(run.stdout.utf8)), ("stderr", Data(run.stderr.utf8)),
                              ("status", Data((status.stdout + status.stderr).utf8)),
-                             ("ledger", try folder.read("payout.sqlite")), ("report", try folder.read("report.csv"))] {
+                             ("ledger", try folder.read("payout.sqlite")), ("report", try folder.read("report.csv")),
+                             ("HTML report", try folder.read("report.html"))] {
             #expect(data.range(of: Data(recognisable.utf8)) == nil, "the API key is not in the \(name)")
             #expect(data.range(of: Data(keyBody.utf8)) == nil, "the private key is not in the \(name)")
         }

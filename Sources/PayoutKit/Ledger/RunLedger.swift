@@ -16,4 +16,9 @@ public protocol RunLedger: Sendable {
     func recentRequestStarts(limit: Int) async throws -> [Date]
     /// Requests and their effect on items, in one transaction.
     func record(_ records: [AttemptRecord]) async throws
+    /// The run's own history, for the report: its start (the number names the run), its
+    /// pauses, and how it ended.
+    func startRun(_ campaignID: String, at date: Date) async throws -> Int
+    func recordPauses(_ pauses: [RunPause], run: Int) async throws
+    func finishRun(_ run: Int, end: RunEnd, at date: Date) async throws
 }

@@ -90,6 +90,27 @@ enum Schema {
         """
         ALTER TABLE items ADD COLUMN claimed_at REAL;
         """,
+        // Each run of a campaign, and each pause inside one: the HTML report marks them on its
+        // time axis. `ending` stays NULL for a run that is still going or that crashed.
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            ending TEXT,
+            err_code TEXT,
+            detail TEXT
+        );
+        CREATE INDEX runs_campaign ON runs(campaign_id);
+        CREATE TABLE run_pauses (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            started_at TEXT NOT NULL,
+            until TEXT NOT NULL,
+            cause TEXT NOT NULL
+        );
+        CREATE INDEX run_pauses_run ON run_pauses(run_id);
+        """,
     ]
 
     static var version: Int { migrations.count }

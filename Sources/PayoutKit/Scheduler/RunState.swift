@@ -27,6 +27,8 @@ struct RunState<Store: RunLedger> {
     private var recentStarts = RecentStarts()
     private var failureStreak = FailureStreak()
     private var clockDisagreement = ClockDisagreement()
+    /// Pauses begun since the run last wrote them to the ledger.
+    private var unrecordedPauses: [RunPause] = []
     var timer = TimerState()
     var progress = RunProgress()
 
@@ -106,7 +108,8 @@ struct RunState<Store: RunLedger> {
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil, !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
-            pause(until: quiet.end(after: now), reason: "quiet hours \(quiet) Beijing time", observe: observe)
+            pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
+                  reason: "quiet hours \(quiet) Beijing time", observe: observe)
         } else if let until = pausedUntil, until <= now {
             pausedUntil = nil
             progress.pausedUntil = nil
@@ -114,14 +117,22 @@ struct RunState<Store: RunLedger> {
         }
     }
 
-    private mutating func pause(until: Date, reason: String, observe: (RunEvent) -> Void) {
+    private mutating func pause(_ pause: RunPause, reason: String, observe: (RunEvent) -> Void) {
+        let until = pause.until
         if settings.noWait {
             requestStop(.quietWindow(until: until), observe: observe)
         } else if pausedUntil.map({ $0 < until }) ?? true {
             pausedUntil = until
             progress.pausedUntil = until
+            unrecordedPauses.append(pause)
             observe(.paused(until: until, reason: reason))
         }
+    }
+
+    /// The pauses to write to the ledger now; each is handed out once.
+    mutating func takeUnrecordedPauses() -> [RunPause] {
+        defer { unrecordedPauses = [] }
+        return unrecordedPauses
     }
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
@@ -211,13 +222,15 @@ struct RunState<Store: RunLedger> {
         var item = item
         if windowEnd > now {
             requeue(item)
-            pause(until: windowEnd, reason: "the server answered TIME_LIMITED", observe: observe)
+            pause(RunPause(from: now, until: windowEnd, cause: .serverTimeLimited),
+                  reason: "the server answered TIME_LIMITED", observe: observe)
             return
         }
         let resume = clockDisagreement.disputedTimeLimit(at: now, policy: settings.retry)
         item.nextAttemptAt = resume
         requeue(item)
-        pause(until: resume, reason: ClockDisagreement.reason(at: now, resume: resume), observe: observe)
+        pause(RunPause(from: now, until: resume, cause: .serverTimeLimited),
+              reason: ClockDisagreement.reason(at: now, resume: resume), observe: observe)
     }
 
     private mutating func requeue(_ item: WorkItem) {

@@ -67,17 +67,19 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
 
     public func run() async throws -> RunEnd {
         var state = try await RunState(ledger: ledger, settings: settings, clock: clock)
+        let runID = try await ledger.startRun(settings.campaign.id, at: clock.now())
         observe(.started(state.progress))
         let end = try await withThrowingTaskGroup(of: Event.self) { group in
             group.addTask { [stop] in
                 await stop.wait()
                 return .stopRequested
             }
-            let end = try await loop(&state, group: &group)
+            let end = try await loop(&state, run: runID, group: &group)
             group.cancelAll()
             return end
         }
         try await ledger.release(state.unsent)
+        try await ledger.finishRun(runID, end: end, at: clock.now())
         state.progress.inFlight = 0
         observe(.finished(end, state.progress))
         return end
@@ -85,10 +87,14 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
 
     /// Starts whatever may start, arms one timer for the next deadline, and handles one
     /// event at a time until nothing is in flight and nothing more will start.
-    private func loop(_ state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) async throws -> RunEnd {
+    private func loop(
+        _ state: inout RunState<Store>, run: Int, group: inout ThrowingTaskGroup<Event, any Error>
+    ) async throws -> RunEnd {
         while true {
             let now = clock.now()
             state.updatePause(now: now, observe: observe)
+            let pauses = state.takeUnrecordedPauses()
+            if !pauses.isEmpty { try await ledger.recordPauses(pauses, run: run) }
             wake(at: state.pauseDeadline, state: &state, group: &group)
             while let item = try await state.nextItem(now: now) {
                 group.addTask { try await self.attempt(item) }

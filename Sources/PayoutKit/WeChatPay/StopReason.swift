@@ -16,6 +16,17 @@ public enum StopReason: Sendable, Equatable {
     /// the merchant's set-up is wrong, not the recipients.
     case repeatedFailure(ErrorCode, message: String, items: Int)
 
+    /// A reason read back from the ledger's run history, where only its code and message
+    /// are kept: the report shows nothing more.
+    init(code: String, message: String) {
+        switch code {
+        case "FAIL": self = .requestRejected(message: message)
+        case "TLS_ERROR": self = .tlsRefused(message: message)
+        case "INVALID_REQUEST": self = .invalidRequest(message: message)
+        default: self = .refused(ErrorCode(code), message: message)
+        }
+    }
+
     /// The code recorded in the ledger's audit trail and shown to the operator.
     public var code: String {
         switch self {

@@ -31,6 +31,8 @@ actor InMemoryLedger: RunLedger {
 
     private(set) var items: [Item]
     private(set) var attempts: [AttemptRecord] = []
+    /// Each run's start, pauses and end, by run number.
+    private(set) var runs: [(started: Date, pauses: [RunPause], end: RunEnd?)] = []
     private var sequence = 0
     private var crashesOnRecord = 0
     let campaign: CampaignRecord
@@ -109,6 +111,19 @@ actor InMemoryLedger: RunLedger {
             items[index].nextAttemptAt = record.nextAttemptAt
             attempts.append(record)
         }
+    }
+
+    func startRun(_ campaignID: String, at date: Date) throws -> Int {
+        runs.append((date, [], nil))
+        return runs.count
+    }
+
+    func recordPauses(_ pauses: [RunPause], run: Int) throws {
+        runs[run - 1].pauses += pauses
+    }
+
+    func finishRun(_ run: Int, end: RunEnd, at date: Date) throws {
+        runs[run - 1].end = end
     }
 
     private func status() -> CampaignStatus {

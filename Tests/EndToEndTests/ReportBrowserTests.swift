@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// The demo campaign's HTML report in a real browser: it loads from a file with no console
+/// error and no request beyond itself, shows the headline figures, switches to the narrow
+/// chart on a phone and to the wide one on paper. The screenshots and the PDF are left in a
+/// temporary folder (printed below) for a person to look at.
+@Suite struct ReportBrowserTests {
+    /// `Scripts/test` sets it, so the browser test can never be skipped silently there.
+    static let required = ProcessInfo.processInfo.environment["PAYOUT_BROWSER_TEST"] == "1"
+
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Campaigns")
+
+    @Test(.enabled(if: HeadlessChromium.executable != nil || required, "needs chromium: run Scripts/setup-test-tools"))
+    func demoReportRendersOfflineWithItsHeadlineFigures() throws {
+        let folder = try CampaignFolder(manifest: try String(contentsOf: Self.demo.appendingPathComponent("lantern.yaml"), encoding: .utf8),
+                                        recipients: nil)
+        defer { folder.remove() }
+        let csv = try String(contentsOf: Self.demo.appendingPathComponent("lantern.csv"), encoding: .utf8)
+        try folder.write("lantern.csv", csv)
+        let run = try folder.payout("run", "m.yaml", "--quiet")
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try folder.payout("report", "m.yaml", "-o", "lantern.html")
+        try #require(report.status == 0, "\(report.stderr)")
+
+        let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("payout-report-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let page = artifacts.appendingPathComponent("lantern.html")
+        try FileManager.default.copyItem(at: folder.url.appendingPathComponent("lantern.html"), to: page)
+        let browser = try HeadlessChromium(folder: artifacts)
+        let tab = try BrowserTab(browser)
+        try tab.open(page, width: 1280, mobile: false)
+
+        let figures = try tab.evaluate("document.querySelector('.figures').innerText")
+        for expected in Self.expectedFigures(csv: csv, budgetFen: 400_000) {
+            #expect(figures.contains(expected), "the headline figures show \(expected)")
+        }
+        #expect(try tab.evaluate("document.querySelector('.standing').innerText").hasPrefix("Complete"))
+        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block")
+        try tab.screenshot(to: artifacts.appendingPathComponent("report.png"))
+        try tab.pdf(to: artifacts.appendingPathComponent("report.pdf"))
+
+        try tab.open(page, width: 390, mobile: true)
+        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-narrow')).display") == "block")
+        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "none")
+        try tab.screenshot(to: artifacts.appendingPathComponent("phone.png"))
+        try browser.send("Emulation.setEmulatedMedia", ["media": "print"], session: tab.session)
+        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block", "paper gets the wide chart")
+
+        #expect(tab.requests.allSatisfy { $0 == page.absoluteString }, "no request but the page itself: \(tab.requests)")
+        #expect(tab.problems == [], "console errors or warnings")
+        try #require(try Data(contentsOf: artifacts.appendingPathComponent("report.png")).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        try #require(try Data(contentsOf: artifacts.appendingPathComponent("report.pdf")).prefix(5) == Data("%PDF-".utf8))
+        print("report screenshots and PDF: \(artifacts.path)")
+    }
+
+    /// Recipients, paid amount and budget share as the page should print them, from the CSV.
+    static func expectedFigures(csv: String, budgetFen: Int) -> [String] {
+        let amounts = csv.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",")[1]) }
+        let total = amounts.reduce(0, +)
+        let permille = (total * 1000 + budgetFen / 2) / budgetFen
+        let yuan = "¥\(total / 100 >= 1000 ? "\(total / 100_000),\(String(format: "%03d", total / 100 % 1000))" : "\(total / 100)")"
+            + String(format: ".%02d", total % 100)
+        return ["Recipients", "\(amounts.count)", "Paid", yuan, "Failed", "Waiting", "Budget used", "\(permille / 10).\(permille % 10)%"]
+    }
+}
+
+/// One page of the browser, with what it logged and requested since it was opened.
+struct BrowserTab {
+    let browser: HeadlessChromium
+    let session: String
+
+    init(_ browser: HeadlessChromium) throws {
+        self.browser = browser
+        let targets = try browser.send("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
+        guard let page = targets.first(where: { $0["type"] as? String == "page" })?["targetId"] as? String else {
+            throw HeadlessChromium.Failure(description: "the browser has no page")
+        }
+        session = try browser.send("Target.attachToTarget", ["targetId": page, "flatten": true])["sessionId"] as? String ?? ""
+        for domain in ["Page", "Runtime", "Log", "Network"] {
+            try browser.send("\(domain).enable", session: session)
+        }
+    }
+
+    func open(_ url: URL, width: Int, mobile: Bool) throws {
+        try browser.send("Emulation.setDeviceMetricsOverride",
+                         ["width": width, "height": 900, "deviceScaleFactor": mobile ? 2 : 1, "mobile": mobile], session: session)
+        try browser.send("Page.navigate", ["url": url.absoluteString], session: session)
+        _ = try browser.event("Page.loadEventFired")
+    }
+
+    func evaluate(_ expression: String) throws -> String {
+        let result = try browser.send("Runtime.evaluate", ["expression": expression, "returnByValue": true], session: session)
+        return (result["result"] as? [String: Any])?["value"] as? String ?? ""
+    }
+
+    func screenshot(to file: URL) throws {
+        let size = try browser.send("Page.getLayoutMetrics", session: session)["cssContentSize"] as? [String: Any] ?? [:]
+        let clip: [String: Any] = ["x": 0, "y": 0, "width": size["width"] ?? 1280, "height": size["height"] ?? 900, "scale": 1]
+        try save(try browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true, "clip": clip], session: session), to: file)
+    }
+
+    func pdf(to file: URL) throws {
+        try save(try browser.send("Page.printToPDF", ["printBackground": true, "paperWidth": 8.27, "paperHeight": 11.69], session: session), to: file)
+    }
+
+    private func save(_ result: [String: Any], to file: URL) throws {
+        guard let data = (result["data"] as? String).flatMap({ Data(base64Encoded: $0) }) else {
+            throw HeadlessChromium.Failure(description: "no image from the browser for \(file.lastPathComponent)")
+        }
+        try data.write(to: file)
+    }
+
+    /// Every URL the page asked the network layer for.
+    var requests: [String] {
+        browser.events.filter { $0["method"] as? String == "Network.requestWillBeSent" }.compactMap {
+            (($0["params"] as? [String: Any])?["request"] as? [String: Any])?["url"] as? String
+        }
+    }
+
+    /// Console errors and warnings, uncaught exceptions, and browser log entries of those levels
+    /// (a refused fetch, a CSP violation).
+    var problems: [String] {
+        browser.events.compactMap { event -> String? in
+            let params = event["params"] as? [String: Any] ?? [:]
+            switch event["method"] as? String {
+            case "Runtime.exceptionThrown":
+                return "exception: \(params["exceptionDetails"] ?? "")"
+            case "Runtime.consoleAPICalled" where ["error", "warning", "assert"].contains(params["type"] as? String ?? ""):
+                return "console.\(params["type"] ?? ""): \(params["args"] ?? "")"
+            case "Log.entryAdded":
+                let entry = params["entry"] as? [String: Any] ?? [:]
+                return ["error", "warning"].contains(entry["level"] as? String ?? "") ? "log: \(entry["text"] ?? "")" : nil
+            default:
+                return nil
+            }
+        }
+    }
+}

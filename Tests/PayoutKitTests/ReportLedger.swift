@@ -1,0 +1,69 @@
+import Foundation
+@testable import PayoutKit
+
+/// A real ledger in a scratch folder, imported through the same path as `payout import`, whose
+/// requests are written with chosen times and outcomes: the report's queries then have known
+/// answers.
+struct ReportLedger {
+    let folder: URL
+    let ledger: Ledger
+    let campaign: CampaignRecord
+
+    /// 09:30:00 on 2027-02-12, Beijing time.
+    static let morning = Date(timeIntervalSince1970: 1_802_395_800)
+
+    /// The fixture for `body`; its ledger is closed and its folder removed on every way out.
+    static func with<T>(
+        amounts: [Int], actName: String = "猜灯谜抢红包活动", wishing: String = "元宵节快乐!",
+        _ body: (ReportLedger) async throws -> T
+    ) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payout-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = "openid,amount\n" + amounts.enumerated().map { "o\(String(format: "%027d", $0)),\($1)" }.joined(separator: "\n") + "\n"
+        try Data(csv.utf8).write(to: folder.appendingPathComponent("r.csv"))
+        let manifest = """
+            campaign: c1
+            act_name: \(yamlQuoted(actName))
+            wishing: \(yamlQuoted(wishing))
+            remark: 猜越多得越多
+            send_name: 天虹百货
+            recipients: r.csv
+            merchant:
+              mch_id: "10000098"
+              wxappid: wx8888888888888888
+              client_ip: 192.168.0.1
+              endpoint: sandbox
+            limits:
+              quiet_hours: "off"
+              max_amount: 30000
+            scene_id: PRODUCT_2
+
+            """
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent("m.yaml"))
+        let loaded = try ManifestLoader.load(folder.appendingPathComponent("m.yaml").path)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await CampaignImport.withImported(loaded, at: folder.appendingPathComponent("payout.sqlite").path) { ledger, _ in
+            try await body(ReportLedger(folder: folder, ledger: ledger, campaign: try await ledger.requireCampaign("c1")))
+        }
+    }
+
+    private static func yamlQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Gives the next `count` never-tried items their bill numbers.
+    func claim(_ count: Int) async throws -> [WorkItem] {
+        let cursor = try await ledger.openWork("c1").pendingCursor
+        return try await ledger.claim("c1", after: cursor, limit: count, mchID: "10000098", now: Self.morning)
+    }
+
+    /// Records one request for `item`, `offset` seconds after 09:30.
+    func request(
+        _ item: WorkItem, at offset: TimeInterval, outcome: String, state: ItemState, code: String? = nil,
+        message: String? = nil, kind: AttemptRecord.Kind = .send
+    ) async throws {
+        try await ledger.record([AttemptRecord(
+            itemID: item.id, billNumber: item.billNumber, kind: kind, startedAt: Self.morning.addingTimeInterval(offset),
+            latency: .milliseconds(120), outcome: outcome, errCode: code, errCodeDescription: message, newState: state)])
+    }
+}
