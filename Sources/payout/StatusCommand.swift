@@ -36,6 +36,10 @@ enum StatusReport {
         let total = status.total
         lines.append("  " + pad("total", 10) + padLeft(String(total.count), 8) + padLeft(total.amount.description, 17))
         lines.append("bill numbers assigned: \(status.billNumbersAssigned)")
+        if status.needsMerchantRecords > 0 {
+            lines.append("unknown for more than 30 days: \(status.needsMerchantRecords) items — gethbinfo no longer reaches them; "
+                + "check their bill numbers (payout export) in the WeChat Pay merchant platform")
+        }
         lines.append("next: " + nextStep(status))
         return lines.joined(separator: "\n")
     }
@@ -45,10 +49,16 @@ enum StatusReport {
             return "nothing: every item is final (export the report with payout export)"
         }
         var parts: [String] = []
-        let unknown = status.tally(.sending).count + status.tally(.retrying).count
-        if unknown > 0 { parts.append("re-send \(unknown) items with their own bill numbers (outcome not yet known)") }
+        let unknown = status.tally(.sending).count + status.tally(.retrying).count - status.needsMerchantRecords
+        if unknown > 0 {
+            parts.append("settle \(unknown) items whose outcome is not yet known, asking gethbinfo or re-sending them "
+                + "under their own bill numbers")
+        }
         let pending = status.tally(.pending).count
         if pending > 0 { parts.append("send \(pending) pending items") }
+        guard !parts.isEmpty else {
+            return "nothing it can do: the unknown items need the merchant platform's records"
+        }
         return "payout run would " + parts.joined(separator: ", then ")
     }
 
@@ -61,6 +71,7 @@ enum StatusReport {
         let object: [String: Any] = [
             "campaign": status.campaign, "states": states, "total": ["count": status.total.count, "amount_fen": status.total.amount.fen],
             "bill_numbers_assigned": status.billNumbersAssigned, "complete": status.isComplete, "next": nextStep(status),
+            "needs_merchant_records": status.needsMerchantRecords,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

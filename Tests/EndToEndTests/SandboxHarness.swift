@@ -33,9 +33,9 @@ enum IdentityForm {
 }
 
 extension RedpackSandbox {
-    func merchant(apiKey: String? = nil) -> Merchant {
+    func merchant(apiKey: String? = nil, clientIP: String = "192.168.0.1") -> Merchant {
         Merchant(
-            mchID: configuration.mchID, wxappid: configuration.wxappid, clientIP: "192.168.0.1",
+            mchID: configuration.mchID, wxappid: configuration.wxappid, clientIP: clientIP,
             apiKey: APIKey(apiKey ?? configuration.apiKey), endpoint: endpoint)
     }
 
@@ -48,9 +48,11 @@ extension RedpackSandbox {
         }
     }
 
-    func client(_ form: IdentityForm = .pem, apiKey: String? = nil, totalTimeout: Duration = .seconds(10)) throws -> RedpackClient {
+    func client(
+        _ form: IdentityForm = .pem, apiKey: String? = nil, clientIP: String = "192.168.0.1", totalTimeout: Duration = .seconds(10)
+    ) throws -> RedpackClient {
         RedpackClient(
-            merchant: merchant(apiKey: apiKey),
+            merchant: merchant(apiKey: apiKey, clientIP: clientIP),
             transport: TransportConfiguration(identity: try identity(form), caFile: caFile.path, totalTimeout: totalTimeout))
     }
 

@@ -23,6 +23,9 @@ public struct CampaignStatus: Sendable, Equatable {
     public var campaign: String
     public var byState: [ItemState: Tally]
     public var billNumbersAssigned: Int
+    /// Items whose outcome has been unknown for longer than gethbinfo reaches back (30 days):
+    /// payout never sends them again, only the merchant platform's records can settle them.
+    public var needsMerchantRecords = 0
 
     public var total: Tally {
         byState.values.reduce(into: Tally()) { sum, tally in

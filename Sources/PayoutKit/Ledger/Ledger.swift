@@ -115,12 +115,12 @@ public actor Ledger {
         }
     }
 
-    public func status(_ campaignID: String) throws(LedgerError) -> CampaignStatus? {
+    public func status(_ campaignID: String, now: Date = Date()) throws(LedgerError) -> CampaignStatus? {
         guard let campaign = try campaign(campaignID) else { return nil }
-        return try status(of: campaign)
+        return try status(of: campaign, now: now)
     }
 
-    func status(of campaign: CampaignRecord) throws(LedgerError) -> CampaignStatus {
+    func status(of campaign: CampaignRecord, now: Date = Date()) throws(LedgerError) -> CampaignStatus {
         var byState: [ItemState: CampaignStatus.Tally] = [:]
         var billNumbers = 0
         _ = try db.prepare("""
@@ -132,7 +132,19 @@ public actor Ledger {
                 }
                 billNumbers += row.int(3)
             }
-        return CampaignStatus(campaign: campaign.id, byState: byState, billNumbersAssigned: billNumbers)
+        var status = CampaignStatus(campaign: campaign.id, byState: byState, billNumbersAssigned: billNumbers)
+        status.needsMerchantRecords = try unqueryableCount(of: campaign, now: now)
+        return status
+    }
+
+    /// Unknown items whose first request (claim, or first send for older ledgers) is older
+    /// than `RetryPolicy.queryableAge`.
+    private func unqueryableCount(of campaign: CampaignRecord, now: Date) throws(LedgerError) -> Int {
+        let cutoff = now.timeIntervalSince1970 - RetryPolicy().queryableAge / .seconds(1)
+        return try db.prepare("""
+            SELECT COUNT(*) FROM items WHERE id BETWEEN ? AND ? AND state IN ('sending', 'retrying')
+              AND COALESCE(claimed_at, (julianday(first_sent_at) - 2440587.5) * 86400.0) < ?
+            """).rows(Self.range(campaign) + [.real(cutoff)]) { $0.int(0) }.first ?? 0
     }
 
     /// Steps through `columns` of the campaign's items in CSV order, handing each row to

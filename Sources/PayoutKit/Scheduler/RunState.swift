@@ -152,7 +152,9 @@ struct RunState<Store: RunLedger> {
         let elapsed = clock.instant() - origin
         let earliest = limiter.earliestStart(at: elapsed)
         guard earliest <= elapsed else {
-            rateDeadline = now.adding(earliest - elapsed)
+            // At least a millisecond: the clocks sleep in milliseconds, and a shorter wait
+            // would wake to find the slot still a hair away.
+            rateDeadline = now.adding(max(earliest - elapsed, .milliseconds(1)))
             return nil
         }
         rateDeadline = nil

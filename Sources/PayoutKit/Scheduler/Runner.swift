@@ -10,12 +10,14 @@ public struct RunSettings: Sendable {
     public var noWait = false
     /// Requests in flight at once. Little's law: 1800/min is 30/s, so 300 ms answers need
     /// about 10 in flight; 32 covers answers of up to a second at the full rate.
-    public var concurrency = 32
+    public var concurrency = RunSettings.defaultConcurrency
     public var retry = RetryPolicy()
     /// Never-tried items given bill numbers per ledger transaction.
     public var claimBatch = 32
     /// When a TIME_LIMITED answer arrives with quiet hours off, pause until this window ends.
     public var serverQuietHours = QuietHours.default
+
+    public static let defaultConcurrency = 32
 
     public init(campaign: CampaignRecord, mchID: String, perMinute: Int, quietHours: QuietHours?) {
         self.campaign = campaign
