@@ -12,7 +12,13 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let manifest = try options.load()
         let path = options.ledgerPath
-        let outcome = try await CampaignImport.withImported(manifest, at: path) { _, outcome in outcome }
+        let outcome: ImportOutcome
+        do {
+            outcome = try await CampaignImport.importCampaign(manifest, at: path)
+        } catch let held as RunLock.Held {
+            Terminal.error("payout: \(held)")
+            throw ExitCode(ExitStatus.temporary)
+        }
         switch outcome {
         case .imported(let summary):
             Terminal.out("imported campaign \(manifest.campaign): \(summary.count) recipients, \(summary.total) yuan, into \(path)")

@@ -64,6 +64,13 @@ import Testing
         let second = try folder.payout("run", "m.yaml", environment: sandbox.environment)
         #expect(second.status == 75)
         #expect(second.stderr.contains("another payout run (pid \(first.process.processIdentifier)) is working on the ledger payout.sqlite"))
+        let importing = try folder.payout("import", "m.yaml", environment: sandbox.environment)
+        #expect(importing.status == 75, "an import never races a run: \(importing.stderr)")
+        #expect(importing.stderr.contains("(pid \(first.process.processIdentifier)) is working on the ledger payout.sqlite"))
+        try FileManager.default.createSymbolicLink(atPath: folder.url.appendingPathComponent("alias.sqlite").path,
+                                                   withDestinationPath: "payout.sqlite")
+        let aliased = try folder.payout("run", "m.yaml", "--ledger", "alias.sqlite", environment: sandbox.environment)
+        #expect(aliased.status == 75, "a symlink to the ledger meets the same lock: \(aliased.stderr)")
         first.process.interrupt()
         first.process.waitUntilExit()
         let firstResult = first.result()

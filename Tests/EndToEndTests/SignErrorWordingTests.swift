@@ -41,6 +41,7 @@ import Testing
         #expect(!(run.stdout + run.stderr).contains(Self.wrongKey), "the key never appears in output")
         let journal = try sandbox.entries()
         #expect(!journal.isEmpty && journal.allSatisfy { $0.outcome == "SIGN_ERROR" && !$0.paid })
+        #expect(journal.count == 5, "one request per item in flight, none retried: the key is wrong for every one")
         let items = try await withLedger(folder) { try await $0.items("c1") }
         #expect(items.count == 5)
         #expect(!items.contains { $0.state == .sent || $0.state == .failed }, "no item was settled by a refusal")

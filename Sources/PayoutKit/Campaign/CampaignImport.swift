@@ -27,6 +27,14 @@ public enum CampaignImport {
         }
     }
 
+    /// `payout import`: the same lock as `run` (an import never races a run over the file),
+    /// then the import; throws `RunLock.Held` when another process holds the ledger.
+    public static func importCampaign(_ manifest: Manifest, at path: String) async throws -> ImportOutcome {
+        try await RunLock.withLock(ledger: path) {
+            try await withImported(manifest, at: path) { _, outcome in outcome }
+        }
+    }
+
     /// Imports `manifest`'s campaign into an open ledger in one transaction, or — if it is
     /// already there — checks that nothing changed since.
     static func importCampaign(_ manifest: Manifest, into ledger: Ledger, now: Date = Date()) async throws -> ImportOutcome {
@@ -74,7 +82,13 @@ public enum CampaignImport {
                 try await importCampaign(manifest, into: ledger)
             }
             try sync(staging)
-            guard rename(staging, path) == 0 else { throw FileError("create the ledger", path) }
+            // link() never replaces: a ledger that appeared meanwhile is kept, not overwritten.
+            guard link(staging, path) == 0 else {
+                throw errno == EEXIST
+                    ? LedgerError("the ledger \(path) appeared while this import built it: run again to use it")
+                    : FileError("create the ledger", path)
+            }
+            unlink(staging)
             let folder = (path as NSString).deletingLastPathComponent
             try sync(folder.isEmpty ? "." : folder)
             return outcome

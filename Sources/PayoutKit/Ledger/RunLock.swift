@@ -1,8 +1,11 @@
+import Foundation
 import Glibc
 
-/// Keeps two runs off one ledger. An advisory `flock` on `LEDGER.lock`, which the kernel
-/// drops when the process dies however it dies, so a `kill -9` never leaves a stale lock;
-/// the file holds the owner's pid so a refusal can name the running process.
+/// Keeps two processes (`run`, `import`) off one ledger. An advisory `flock` on
+/// `LEDGER.lock`, which the kernel drops when the process dies however it dies, so a
+/// `kill -9` never leaves a stale lock; the file holds the owner's pid so a refusal can name
+/// the running process. The lock file sits beside the ledger's real path, so a symlink or
+/// another spelling of the same path meets the same lock.
 public final class RunLock {
     private let descriptor: Int32
 
@@ -24,7 +27,7 @@ public final class RunLock {
     }
 
     private init(ledger: String) throws {
-        let path = ledger + ".lock"
+        let path = Self.canonical(ledger) + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw FileError("create the lock file", path) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -40,6 +43,19 @@ public final class RunLock {
         ftruncate(descriptor, 0)
         _ = pwrite(descriptor, pid, pid.count, 0)
         self.descriptor = descriptor
+    }
+
+    /// The ledger's real path: symlinks and `.`/`..` resolved, for the file itself when it
+    /// exists, else for its folder (a new ledger is created there under its own name).
+    static func canonical(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let url = URL(fileURLWithPath: path)
+        guard let folder = realpath(url.deletingLastPathComponent().path, nil) else { return path }
+        defer { free(folder) }
+        return String(cString: folder) + "/" + url.lastPathComponent
     }
 
     private func release() {
