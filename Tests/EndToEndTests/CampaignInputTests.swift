@@ -45,6 +45,10 @@ import Testing
              manifest: replacing("  endpoint: sandbox", with: "  api_key: 192006250b4c09247ec02edce69f6a2d\n  cert: c.pem"),
              expected: ["m.yaml:11: merchant.api_key: must be env:NAME or file:PATH; the key itself never belongs in a manifest"]),
         Case(name: "missing recipients file", recipients: nil, expected: ["r.csv: recipients file does not exist"]),
+        Case(name: "amounts over 200 yuan without scene_id",
+             manifest: replacing("  quiet_hours: \"off\"", with: "  quiet_hours: \"off\"\n  max_amount: 50000"),
+             expected: ["m.yaml:14: scene_id: required when limits.min_amount/max_amount allow amounts outside 100–20000 fen "
+                        + "(WeChat Pay needs one for packets under 1 yuan or over 200 yuan)"]),
         Case(name: "budget exceeded", manifest: replacing("recipients: r.csv", with: "recipients: r.csv\nbudget: 500"),
              expected: ["r.csv: the amounts add up to 988 fen, above the manifest's budget of 500 fen"]),
         Case(name: "empty CSV", recipients: "",
@@ -137,17 +141,41 @@ import Testing
         #expect(again.stdout.contains("already in payout.sqlite, unchanged"))
         #expect(try folder.read("payout.sqlite") == before)
 
-        try folder.write("r.csv", CampaignFolder.recipients + "oN7KBpzXzXsWjkJrmIgg2dUrscy7,100,王五\n")
+        try folder.write("r.csv", "openid,amount,name\noxTWIuGaIt6gTKsQRLau2M0yL16E,355,张三\noN7KBpzXzXsWjkJrmIgg2dUrscy7,100,王五\n")
         try folder.write("m.yaml", CampaignFolder.manifest.replacingOccurrences(of: "remark: 猜越多得越多,快来抢!", with: "remark: 新备注"))
-        for command in ["import", "run", "status", "export"] where command != "status" && command != "export" {
+        for command in ["import", "run"] {
             let result = try folder.payout(command, "m.yaml")
             #expect(result.status == 2, "\(command)")
             #expect(result.stderr.split(separator: "\n").map(String.init) == [
                 "m.yaml: campaign c1 changed since import: remark was '猜越多得越多,快来抢!', now '新备注'",
-                "m.yaml: campaign c1 changed since import: the recipients file r.csv is not the one imported (its content changed)",
-                "m.yaml: restore what was imported, or give the new campaign another id",
+                "m.yaml: campaign c1 changed since import: the recipients file r.csv is not the one imported:",
+                "r.csv: r.csv:2: amount was 100, now 355",
+                "r.csv: r.csv:3: row added (openid oN7KBpzXzXsWjkJrmIgg2dUrscy7, amount 100)",
+                "r.csv: r.csv: row removed (line 3 of the imported file, openid oN7KBpzXzXsWjkJrmIgg2dUrscy6)",
+                "m.yaml: restore the recipients file as it was imported; to pay new recipients, put only the new rows in a "
+                    + "new file and a new campaign (importing the whole file again under another id would pay everyone twice)",
             ], "\(command)")
         }
+        #expect(try folder.read("payout.sqlite") == before)
+    }
+
+    @Test(arguments: [
+        ("  client_ip: 192.168.0.1", "  client_ip: 10.0.0.7", "merchant.client_ip was 192.168.0.1, now 10.0.0.7"),
+        ("  endpoint: sandbox", "  endpoint: https://api.mch.weixin.qq.com\n  api_key: env:PAYOUT_TEST_KEY\n  cert: c.pem",
+         "merchant.endpoint was sandbox, now https://api.mch.weixin.qq.com"),
+    ])
+    func aCampaignIsBoundToItsEndpointAndClientIP(_ old: String, _ new: String, _ change: String) throws {
+        let folder = try CampaignFolder()
+        defer { folder.remove() }
+        #expect(try folder.payout("import", "m.yaml").status == 0)
+        let before = try folder.read("payout.sqlite")
+        try folder.write("m.yaml", CampaignFolder.manifest.replacingOccurrences(of: old, with: new))
+        let result = try folder.payout("import", "m.yaml")
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").map(String.init) == [
+            "m.yaml: campaign c1 changed since import: \(change)",
+            "m.yaml: restore what was imported: a campaign's requests must repeat exactly what it was imported with",
+        ])
         #expect(try folder.read("payout.sqlite") == before)
     }
 }

@@ -1,21 +1,37 @@
 /// What differs between a manifest and the campaign the ledger froze at import. A campaign
-/// is paid exactly as it was imported, so any difference stops `run` before it sends.
+/// is paid exactly as it was imported — texts, merchant, endpoint, client_ip, recipients —
+/// so any difference stops `run` before it sends, naming each change.
 enum CampaignChanges {
-    static func verify(_ manifest: Manifest, against existing: CampaignRecord) throws {
+    static func verify(_ manifest: Manifest, against existing: CampaignRecord, in ledger: Ledger) async throws {
         var changes: [String] = []
         if existing.mchID != manifest.merchant.mchID { changes.append("merchant.mch_id was \(existing.mchID), now \(manifest.merchant.mchID)") }
         if existing.wxappid != manifest.merchant.wxappid { changes.append("merchant.wxappid was \(existing.wxappid), now \(manifest.merchant.wxappid)") }
+        if let bound = existing.binding { changes += CampaignBinding(manifest.merchant).changes(since: bound) }
         changes += manifest.texts.changes(since: existing.texts)
-        let fingerprint = try FileFingerprint.sha256(manifest.recipients)
-        if fingerprint != existing.recipientsFingerprint {
-            changes.append("the recipients file \(manifest.recipients) is not the one imported (its content changed)")
+        var problems = changes.map {
+            InputProblem(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) changed since import: \($0)")
         }
-        guard changes.isEmpty else {
-            let problems = changes.map {
-                InputProblem(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) changed since import: \($0)")
-            }
-            throw InputError(problems + [InputProblem(file: manifest.path, line: nil, message:
-                "restore what was imported, or give the new campaign another id")])
+        if try FileFingerprint.sha256(manifest.recipients) != existing.recipientsFingerprint {
+            problems += try await recipientProblems(manifest, existing: existing, in: ledger)
         }
+        guard problems.isEmpty else {
+            throw InputError(problems + [InputProblem(file: manifest.path, line: nil, message: advice(recipientsChanged: changes.count < problems.count))])
+        }
+    }
+
+    private static func recipientProblems(_ manifest: Manifest, existing: CampaignRecord, in ledger: Ledger) async throws -> [InputProblem] {
+        let changes = try RecipientChanges(manifest, imported: try await ledger.importedRows(of: existing))
+        let header = InputProblem(file: manifest.path, line: nil, message:
+            "campaign \(manifest.campaign) changed since import: the recipients file \(manifest.recipients) is not the one imported"
+                + (changes.lines.isEmpty ? " (the same recipients and amounts, but its other columns, order or formatting changed)" : ":"))
+        return [header] + changes.summary.map { InputProblem(file: manifest.recipients, line: nil, message: $0) }
+    }
+
+    /// Only ways out that cannot pay anyone twice.
+    private static func advice(recipientsChanged: Bool) -> String {
+        recipientsChanged
+            ? "restore the recipients file as it was imported; to pay new recipients, put only the new rows in a new file "
+                + "and a new campaign (importing the whole file again under another id would pay everyone twice)"
+            : "restore what was imported: a campaign's requests must repeat exactly what it was imported with"
     }
 }

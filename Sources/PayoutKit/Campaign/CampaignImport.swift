@@ -39,7 +39,10 @@ public enum CampaignImport {
     /// already there — checks that nothing changed since.
     static func importCampaign(_ manifest: Manifest, into ledger: Ledger, now: Date = Date()) async throws -> ImportOutcome {
         if let existing = try await ledger.campaign(manifest.campaign) {
-            try CampaignChanges.verify(manifest, against: existing)
+            try await CampaignChanges.verify(manifest, against: existing, in: ledger)
+            if existing.binding == nil {
+                try await ledger.bind(existing.id, to: CampaignBinding(manifest.merchant))
+            }
             return .alreadyImported
         }
         if let other = try await ledger.merchants().first(where: { $0 != manifest.merchant.mchID }) {
@@ -48,7 +51,8 @@ public enum CampaignImport {
         }
         let campaign = NewCampaign(
             id: manifest.campaign, mchID: manifest.merchant.mchID, wxappid: manifest.merchant.wxappid,
-            texts: manifest.texts, recipientsPath: manifest.recipients, importedAt: now)
+            texts: manifest.texts, binding: CampaignBinding(manifest.merchant), recipientsPath: manifest.recipients,
+            importedAt: now)
         let summary = try await ledger.insertCampaign(campaign) { writer in
             try copyRows(of: manifest, into: writer)
         }

@@ -61,6 +61,8 @@ struct ManifestReader {
     private static let topKeys: Set = ["campaign", "act_name", "wishing", "remark", "send_name", "nick_name", "scene_id",
                                        "recipients", "budget", "allow_duplicates", "merchant", "limits"]
     private static let merchantKeys: Set = ["mch_id", "wxappid", "client_ip", "api_key", "cert", "key", "ca_file", "endpoint"]
+    /// Amounts WeChat Pay sends without a scene_id.
+    private static let sceneFreeAmounts = Amount(fen: 100)...Amount(fen: 20_000)
     private static let limitKeys: Set = ["per_minute", "quiet_hours", "min_amount", "max_amount"]
 
     mutating func read(_ root: Node?) -> Manifest? {
@@ -85,6 +87,12 @@ struct ManifestReader {
         let allowDuplicates = boolean(top, "allow_duplicates") ?? false
         let merchant = readMerchant(top["merchant"], in: top)
         let limits = readLimits(top["limits"])
+        if let limits, sceneID == nil,
+           limits.minimumAmount < Self.sceneFreeAmounts.lowerBound || limits.maximumAmount > Self.sceneFreeAmounts.upperBound {
+            let key = limits.maximumAmount > Self.sceneFreeAmounts.upperBound ? "max_amount" : "min_amount"
+            report(top["limits"]?.mapping?.keyNode(key) ?? top["limits"], "scene_id: required when limits.min_amount/max_amount allow amounts outside 100–20000 fen "
+                + "(WeChat Pay needs one for packets under 1 yuan or over 200 yuan)")
+        }
 
         guard problems.isEmpty, let campaign, let actName, let wishing, let remark, let sendName, let recipients,
               let merchant, let limits else { return nil }

@@ -11,6 +11,9 @@ public struct CampaignRecord: Sendable, Equatable {
     public var total: Amount
     public var itemIDs: ClosedRange<Int>
     public var importedAt: String
+    /// What every request of the campaign is bound to: nil only in a campaign imported by an
+    /// earlier release, until its first run binds them.
+    public var binding: CampaignBinding?
 }
 
 /// Counts and amounts per state: what `status` shows and what `run` decides from.

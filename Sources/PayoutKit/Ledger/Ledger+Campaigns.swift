@@ -6,6 +6,7 @@ struct NewCampaign: Sendable {
     var mchID: String
     var wxappid: String
     var texts: CampaignTexts
+    var binding: CampaignBinding
     var recipientsPath: String
     var importedAt: Date
 }
@@ -38,6 +39,23 @@ final class ItemWriter {
 }
 
 extension Ledger {
+    /// Binds a campaign imported by an earlier release, on its first run under this one.
+    func bind(_ campaignID: String, to binding: CampaignBinding) throws(LedgerError) {
+        try db.prepare("UPDATE campaigns SET endpoint = ?, client_ip = ? WHERE id = ? AND endpoint IS NULL")
+            .run([.text(binding.endpoint), .text(binding.clientIP), .text(campaignID)])
+    }
+
+    /// The imported rows of a campaign, keyed by openid (a recipient may hold several rows),
+    /// each with its line and amount, in CSV order: what an edited file is compared with.
+    func importedRows(of campaign: CampaignRecord) throws(LedgerError) -> [String: [(line: Int, amount: Int)]] {
+        var rows: [String: [(line: Int, amount: Int)]] = [:]
+        _ = try db.prepare("SELECT openid, line, amount FROM items WHERE id BETWEEN ? AND ? ORDER BY id")
+            .rows(Self.range(campaign)) { row in
+                rows[row.text(0) ?? "", default: []].append((row.int(1), row.int(2)))
+            }
+        return rows
+    }
+
     /// Writes a new campaign and its items in one transaction: all of it, or — when `items`
     /// throws (bad input) — nothing, leaving the ledger as it was.
     func insertCampaign(
@@ -48,11 +66,12 @@ extension Ledger {
             try db.prepare("""
                 INSERT INTO campaigns (id, mch_id, wxappid, act_name, wishing, remark, send_name, nick_name, scene_id,
                     recipients_path, recipients_sha256, recipients_encoding, extra_columns, item_count, total_amount,
-                    first_item_id, last_item_id, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '[]', 0, 0, 0, 0, ?)
+                    first_item_id, last_item_id, imported_at, endpoint, client_ip)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '[]', 0, 0, 0, 0, ?, ?, ?)
                 """).run([.text(campaign.id), .text(campaign.mchID), .text(campaign.wxappid)]
                     + campaign.texts.keyed.map { .text($0.value) }
-                    + [.text(campaign.recipientsPath), .text(BeijingTime.iso8601(campaign.importedAt))])
+                    + [.text(campaign.recipientsPath), .text(BeijingTime.iso8601(campaign.importedAt)),
+                       .text(campaign.binding.endpoint), .text(campaign.binding.clientIP)])
             let writer = try ItemWriter(connection: db, campaignID: campaign.id)
             let summary = try items(writer)
             try db.prepare("""

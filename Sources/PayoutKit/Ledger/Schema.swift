@@ -111,6 +111,13 @@ enum Schema {
         );
         CREATE INDEX run_pauses_run ON run_pauses(run_id);
         """,
+        // What a campaign is bound to besides its texts: the endpoint it pays through
+        // ("sandbox" or the URL) and the client_ip its requests carry. NULL in campaigns
+        // imported before this version: the first run binds them.
+        """
+        ALTER TABLE campaigns ADD COLUMN endpoint TEXT;
+        ALTER TABLE campaigns ADD COLUMN client_ip TEXT;
+        """,
     ]
 
     static var version: Int { migrations.count }
