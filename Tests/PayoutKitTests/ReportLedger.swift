@@ -1,5 +1,6 @@
 import Foundation
 @testable import PayoutKit
+import PayoutTestSupport
 
 /// A real ledger in a scratch folder, imported through the same path as `payout import`, whose
 /// requests are written with chosen times and outcomes: the report's queries then have known
@@ -21,24 +22,10 @@ struct ReportLedger {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let csv = "openid,amount\n" + amounts.enumerated().map { "o\(String(format: "%027d", $0)),\($1)" }.joined(separator: "\n") + "\n"
         try Data(csv.utf8).write(to: folder.appendingPathComponent("r.csv"))
-        let manifest = """
-            campaign: c1
-            act_name: \(yamlQuoted(actName))
-            wishing: \(yamlQuoted(wishing))
-            remark: 猜越多得越多
-            send_name: 天虹百货
-            recipients: r.csv
-            merchant:
-              mch_id: "10000098"
-              wxappid: wx8888888888888888
-              client_ip: 192.168.0.1
-              endpoint: sandbox
-            limits:
-              quiet_hours: "off"
-              max_amount: 30000
-            scene_id: PRODUCT_2
-
-            """
+        let manifest = SampleCampaign.manifest
+            .replacingOccurrences(of: "act_name: 猜灯谜抢红包活动", with: "act_name: \(yamlQuoted(actName))")
+            .replacingOccurrences(of: "wishing: 感谢您参加猜灯谜活动,祝您元宵节快乐!", with: "wishing: \(yamlQuoted(wishing))")
+            + "  max_amount: 30000\nscene_id: PRODUCT_2\n"
         try Data(manifest.utf8).write(to: folder.appendingPathComponent("m.yaml"))
         let loaded = try ManifestLoader.load(folder.appendingPathComponent("m.yaml").path)
         defer { try? FileManager.default.removeItem(at: folder) }
