@@ -2,12 +2,18 @@
 /// in CSV order, the contract's columns and then the recipients file's own extra columns.
 public enum CSVReport {
     public static let columns = ["line", "openid", "amount", "mch_billno", "status", "err_code", "err_code_des",
-                                 "send_listid", "attempts", "first_sent_at", "last_attempt_at"]
+                                 "send_listid", "attempts", "first_sent_at", "last_attempt_at",
+                                 "packet_status", "received_at", "refunded_at", "refund_amount", "previous_bill_numbers"]
 
-    /// The columns as the ledger names them, in report order, then the stored extras.
+    /// The columns as the ledger names them, in report order, then the stored extras. An
+    /// item's earlier bill numbers (before `reissue`) come oldest first from its history:
+    /// an index probe per row, nothing for the many items that have none.
     static let itemColumns = """
         line, openid, amount, bill_number, state, err_code, err_code_des, send_listid, attempts,
-        first_sent_at, last_attempt_at, extras
+        first_sent_at, last_attempt_at, packet_status, received_at, refunded_at, refund_amount,
+        (SELECT group_concat(bill_number, ';') FROM
+            (SELECT bill_number FROM bill_history WHERE bill_history.item_id = items.id ORDER BY bill_history.id)),
+        extras
         """
 
     /// One item row: numbers written as digits, text cells quoted and formula-neutralised,
@@ -24,11 +30,11 @@ public enum CSVReport {
         }
         buffer.append(0x2C)
         CSVText.integer(row.int(8), into: &buffer)
-        for column in Int32(9)...Int32(10) {
+        for column in Int32(9)...Int32(15) {
             buffer.append(0x2C)
             CSVText.cell(row.bytes(column), into: &buffer)
         }
-        let extras = row.bytes(11)
+        let extras = row.bytes(16)
         if extras.isEmpty {
             buffer.append(contentsOf: padding)
         } else {
