@@ -28,7 +28,7 @@ import Testing
         let final = try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment)
         #expect(final.status == 0, "\(final.stderr)")
 
-        let journal = try sandbox.entries()
+        let journal = try sandbox.sends()
         let paid = journal.filter(\.paid)
         #expect(paid.count == count, "each recipient paid once")
         #expect(Set(paid.map(\.billno)).count == paid.count, "no bill number paid twice")
