@@ -196,6 +196,10 @@ final class SandboxAPI: Sendable {
             }
             return Decision(fields: Self.success(fields, sendListID: payment.sendListID), outcome: lost ? "LOST" : "REENTRY", lost: lost)
         }
+        // Only a number never paid can fail: re-entry answers the payment, as the real API does.
+        if state.random.chance(state.sendFailedProbability) {
+            return .refused("SEND_FAILED", "红包发放失败,请更换单号再重试", echo: fields)
+        }
         if let balance = state.balance, state.record.paidTotal + amount > balance {
             return .refused("NOTENOUGH", "帐号余额不足,请到商户平台充值后再重试", echo: fields)
         }
@@ -231,9 +235,6 @@ final class SandboxAPI: Sendable {
         }
         if state.random.chance(state.systemErrorProbability) {
             return .refused("SYSTEMERROR", "系统繁忙,请再试。", echo: fields)
-        }
-        if state.random.chance(state.sendFailedProbability) {
-            return .refused("SEND_FAILED", "红包发放失败,请更换单号再重试", echo: fields)
         }
         return nil
     }
