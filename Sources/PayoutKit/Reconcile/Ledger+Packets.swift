@@ -4,13 +4,17 @@ import Foundation
 /// proved, and the campaign's packet figures. Nothing here changes an item's state or bill
 /// number; a settled packet is never selected again, and the schema refuses to change it.
 extension Ledger {
+    /// A sent item whose packet's fate is not known yet: neither claimed (RECEIVED) nor back
+    /// with the merchant (REFUND).
+    private static let unsettledPacket = """
+        state = 'sent' AND (packet_status IS NULL OR (packet_status <> 'RECEIVED' AND packet_status <> 'REFUND'))
+        """
+
     /// The next `limit` sent items after `cursor` whose packet is not settled, in CSV order.
     public func unsettledPackets(_ campaign: CampaignRecord, after cursor: Int, limit: Int) throws(LedgerError) -> [SentPacket] {
         try db.prepare("""
             SELECT id, line, openid, amount, bill_number FROM items
-            WHERE id > ? AND id <= ? AND state = 'sent'
-              AND (packet_status IS NULL OR (packet_status <> 'RECEIVED' AND packet_status <> 'REFUND'))
-            ORDER BY id LIMIT ?
+            WHERE id > ? AND id <= ? AND \(Self.unsettledPacket) ORDER BY id LIMIT ?
             """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { (row) throws(LedgerError) in
                 let id = row.int(0)
                 let billText = try row.requiredText(4, of: "item \(id)")
@@ -50,8 +54,7 @@ extension Ledger {
         let db = try db
         try db.prepare("""
             UPDATE items SET packet_status = ?, received_at = ?, refunded_at = ?, refund_amount = ?
-            WHERE id = ? AND bill_number = ? AND state = 'sent'
-              AND (packet_status IS NULL OR (packet_status <> 'RECEIVED' AND packet_status <> 'REFUND'))
+            WHERE id = ? AND bill_number = ? AND \(Self.unsettledPacket)
             """).run([
                 .text(record.status.rawValue), record.receivedAt.map { .text(BeijingTime.iso8601($0)) } ?? .null,
                 record.refundedAt.map { .text(BeijingTime.iso8601($0)) } ?? .null,

@@ -18,11 +18,6 @@ public struct HongbaoRecord: Sendable, Equatable {
             case .sending, .failed: return false
             }
         }
-
-        /// The packet's fate is decided: opened by its recipient, or back with the merchant.
-        public var isSettled: Bool {
-            self == .received || self == .refunded
-        }
     }
 
     public var billNumber: String
