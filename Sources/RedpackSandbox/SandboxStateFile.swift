@@ -11,8 +11,13 @@ struct SandboxStateFile {
     /// The payments found in the file when it was opened, oldest first.
     let payments: [SandboxPayment]
 
+    /// Reads what `url` holds; refuses at once a folder where the file could not be written.
     init(url: URL) throws {
         self.url = url
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.isWritableFile(atPath: FileManager.default.fileExists(atPath: url.path) ? url.path : folder) else {
+            throw SandboxError(message: "the sandbox cannot keep its payments in \(url.path): not writable")
+        }
         let text = FileManager.default.fileExists(atPath: url.path) ? try String(contentsOf: url, encoding: .utf8) : ""
         payments = text.split(separator: "\n").compactMap { line in
             try? JSONDecoder().decode(SandboxPayment.self, from: Data(line.utf8))

@@ -176,3 +176,27 @@ import Testing
         #expect((count * 5 / 10...count * 9 / 10).contains(claimed), "70% ± noise claimed: \(claimed) of \(count)")
     }
 }
+
+/// The demo's bundled sandbox (`endpoint: sandbox`) between commands.
+@Suite struct BundledSandboxTests {
+    @Test func itRemembersWhatItPaidBesideTheLedgerAndForgetsItWithTheLedger() throws {
+        let folder = try generatedCampaign(count: 20)
+        defer { folder.remove() }
+        #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
+        let state = folder.url.appendingPathComponent("payout.sqlite.sandbox")
+        let mode = try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "it holds recipients' data")
+
+        let reconcile = try folder.payout("reconcile", "m.yaml", "--json")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: reconcile.stdoutData) as? [String: Any])
+        #expect(outcome["asked"] as? Int == 20)
+        #expect(outcome["unanswered"] as? Int == 0, "a later sandbox knows every packet an earlier one paid")
+
+        for file in ["payout.sqlite", "payout.sqlite-wal", "payout.sqlite-shm"] where folder.exists(file) {
+            try FileManager.default.removeItem(at: folder.url.appendingPathComponent(file))
+        }
+        #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
+        let lines = try String(contentsOf: state, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 20, "a new ledger meets a new sandbox")
+    }
+}
