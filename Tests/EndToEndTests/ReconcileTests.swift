@@ -175,6 +175,30 @@ import Testing
         let claimed = items.filter { $0.packetStatus == "RECEIVED" }.count
         #expect((count * 5 / 10...count * 9 / 10).contains(claimed), "70% ± noise claimed: \(claimed) of \(count)")
     }
+
+    @Test func ctrlCFinishesAndRecordsTheQueriesInFlight() async throws {
+        let (folder, sandbox) = try CampaignFolder.external(count: 100, sandboxArguments: ["--latency", "200"])
+        defer {
+            sandbox.stop()
+            folder.remove()
+        }
+        #expect(try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
+        let reconcile = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
+        let deadline = Date().addingTimeInterval(30)
+        while (try sandbox.queries().count) < 20, reconcile.process.isRunning, Date() < deadline {
+            usleep(50_000)
+        }
+        reconcile.process.interrupt()
+        reconcile.process.waitUntilExit()
+        let result = reconcile.result()
+        #expect(reconcile.process.terminationStatus == 75, "\(result.stderr)")
+        #expect(result.stderr.contains("stopped: interrupted; the queries in flight were finished and recorded. Run again to resume."))
+        let answered = try sandbox.queries()
+        let items = try await withLedger(folder) { try await $0.items("c1") }
+        let recorded = items.filter { $0.packetStatus != nil }.compactMap(\.billNumber)
+        #expect(Set(recorded) == Set(answered.keys), "every query the server answered before the exit is recorded")
+        #expect(recorded.count < items.count, "and the pass stopped early")
+    }
 }
 
 /// The demo's bundled sandbox (`endpoint: sandbox`) between commands.
