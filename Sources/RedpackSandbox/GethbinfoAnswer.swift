@@ -4,6 +4,7 @@ import PayoutKit
 /// gethbinfo's answer about one bill number, with the live API's fields, so that a client's
 /// settling and reconcile code read in the sandbox what they will read in production.
 struct GethbinfoAnswer {
+    let status: HongbaoRecord.Status
     private var fields: [(String, String?)]
     /// hblist's one hbinfo; nil when the recipient is unknown (a forced status on a number never requested).
     private var recipient: [(String, String?)]?
@@ -14,6 +15,7 @@ struct GethbinfoAnswer {
           forced: ForcedQueryStatus?, now: Date) {
         let packet = forced == nil ? payment?.state(at: now) : nil
         guard let status = forced?.status ?? packet?.status else { return nil }
+        self.status = status
         let request = payment?.fingerprint ?? firstRequest?.fingerprint ?? [:]
         var received: Date?
         var refunded: (at: Date, amount: Int)?

@@ -100,8 +100,8 @@ public final class RedpackSandbox: Sendable {
     }
 
     /// Changes the injected faults while running, so a test can fail a request, then let its retry through.
-    public func setFaults(systemError: Double = 0, lost: Double = 0) {
-        api.setFaults(systemError: systemError, lost: lost)
+    public func setFaults(systemError: Double = 0, lost: Double = 0, sendFailed: Double = 0) {
+        api.setFaults(systemError: systemError, lost: lost, sendFailed: sendFailed)
     }
 
     /// Every answer bad this way from now on (the sandbox still pays first), until nil.

@@ -16,10 +16,20 @@ struct SandboxReply {
     var delay: Duration
 }
 
+extension SandboxAPI.State {
+    /// A payment an earlier sandbox made, read back from the state file.
+    fileprivate mutating func restore(_ payment: SandboxPayment) {
+        record.payments[payment.billNumber] = payment
+        record.firstRequests[payment.billNumber] = SandboxRequest(at: payment.paidAt, fingerprint: payment.fingerprint)
+        record.paidTotal += payment.amount
+        nextListID += 1
+    }
+}
+
 /// The sendredpack and gethbinfo semantics: checks, re-entry, payments and injected faults.
 /// Transport-free, so the HTTP layer stays thin.
 final class SandboxAPI: Sendable {
-    private struct State {
+    fileprivate struct State {
         var record = SandboxRecord()
         var random: SeededRandom
         var recentRequests: [Date] = []
@@ -27,7 +37,9 @@ final class SandboxAPI: Sendable {
         var balance: Int?
         var systemErrorProbability: Double
         var lostProbability: Double
+        var sendFailedProbability: Double
         var forcedBadAnswer: BadAnswer?
+        var stateFile: SandboxStateFile?
     }
 
     let configuration: SandboxConfiguration
@@ -38,9 +50,16 @@ final class SandboxAPI: Sendable {
     init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
         signer = Signer(key: APIKey(configuration.apiKey))
-        state = Mutex(State(
+        var initial = State(
             random: SeededRandom(seed: configuration.seed), balance: configuration.balance,
-            systemErrorProbability: configuration.systemErrorProbability, lostProbability: configuration.lostProbability))
+            systemErrorProbability: configuration.systemErrorProbability, lostProbability: configuration.lostProbability,
+            sendFailedProbability: configuration.sendFailedProbability)
+        if let url = configuration.stateFile {
+            let file = try SandboxStateFile(url: url)
+            file.payments.forEach { initial.restore($0) }
+            initial.stateFile = file
+        }
+        state = Mutex(initial)
         var handle: FileHandle?
         if let journal = configuration.journal {
             if !FileManager.default.fileExists(atPath: journal.path),
@@ -61,10 +80,11 @@ final class SandboxAPI: Sendable {
         state.withLock { $0.balance = fen }
     }
 
-    func setFaults(systemError: Double, lost: Double) {
+    func setFaults(systemError: Double, lost: Double, sendFailed: Double) {
         state.withLock { state in
             state.systemErrorProbability = systemError
             state.lostProbability = lost
+            state.sendFailedProbability = sendFailed
         }
     }
 
@@ -139,6 +159,9 @@ final class SandboxAPI: Sendable {
                 result.outcome += "+" + bad.rawValue
             }
             state.record.outcomes[result.outcome, default: 0] += 1
+            if result.paid, let payment = state.record.payments[billNumber] {
+                state.stateFile?.append(payment)
+            }
             return (result, bad)
         }
         journal(api: "sendredpack", fields: fields, outcome: decision.outcome, paid: decision.paid)
@@ -172,6 +195,10 @@ final class SandboxAPI: Sendable {
                 return .refused("FATAL_ERROR", "该订单号已存在,参数与原单不一致: \(changed.joined(separator: ","))", echo: fields)
             }
             return Decision(fields: Self.success(fields, sendListID: payment.sendListID), outcome: lost ? "LOST" : "REENTRY", lost: lost)
+        }
+        // Only a number never paid can fail: re-entry answers the payment, as the real API does.
+        if state.random.chance(state.sendFailedProbability) {
+            return .refused("SEND_FAILED", "红包发放失败,请更换单号再重试", echo: fields)
         }
         if let balance = state.balance, state.record.paidTotal + amount > balance {
             return .refused("NOTENOUGH", "帐号余额不足,请到商户平台充值后再重试", echo: fields)
@@ -272,11 +299,16 @@ final class SandboxAPI: Sendable {
             return Self.encode(Self.resultFail("PARAM_ERROR", "参数错误:bill_type必须为MCHT", echo: [:]))
         }
         let now = configuration.currentTime()
-        let answer = state.withLock { state in
-            GethbinfoAnswer(
-                billNumber: billNumber, mchID: configuration.mchID, payment: state.record.payments[billNumber],
-                firstRequest: state.record.firstRequests[billNumber], forced: state.record.forcedQueryStatuses[billNumber], now: now)
+        let (answer, request) = state.withLock { state in
+            state.record.queriesByBillNumber[billNumber, default: 0] += 1
+            let payment = state.record.payments[billNumber]
+            let firstRequest = state.record.firstRequests[billNumber]
+            let answer = GethbinfoAnswer(
+                billNumber: billNumber, mchID: configuration.mchID, payment: payment,
+                firstRequest: firstRequest, forced: state.record.forcedQueryStatuses[billNumber], now: now)
+            return (answer, payment?.fingerprint ?? firstRequest?.fingerprint ?? ["mch_billno": billNumber])
         }
+        journal(api: "gethbinfo", fields: request, outcome: answer?.status.rawValue ?? "NOT_FOUND", paid: false)
         return answer?.encoded() ?? Self.encode(Self.resultFail("NOT_FOUND", "指定单号数据不存在", echo: [:]))
     }
 

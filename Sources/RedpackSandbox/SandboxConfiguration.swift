@@ -17,6 +17,9 @@ public struct SandboxConfiguration: Sendable {
     public var systemErrorProbability = 0.0
     /// Probability of paying, then closing the connection without an answer.
     public var lostProbability = 0.0
+    /// Probability of answering SEND_FAILED without paying: the one answer that proves, by
+    /// itself, that a packet was not paid (what `reissue` is for).
+    public var sendFailedProbability = 0.0
     /// Probability of an extra `slowDelay` on an answer: slower than a client's timeout.
     public var slowProbability = 0.0
     public var slowDelay: Duration = .zero
@@ -33,6 +36,8 @@ public struct SandboxConfiguration: Sendable {
     public var quietHours: QuietHours?
     /// One JSON line per request.
     public var journal: URL?
+    /// Where a bundled sandbox keeps its payments between commands (`SandboxStateFile`).
+    public var stateFile: URL?
     public var minimumAmount = 100
     public var maximumAmount = 20_000
     /// Which paid packets are claimed, when, and when the rest are refunded.

@@ -33,6 +33,8 @@ public struct SandboxRecord: Sendable {
     /// Requests per bill number, including those answered with an error.
     public var requestsByBillNumber: [String: Int] = [:]
     public var firstRequests: [String: SandboxRequest] = [:]
+    /// gethbinfo queries per bill number: how a test sees that a settled packet is never asked about again.
+    public var queriesByBillNumber: [String: Int] = [:]
     /// What gethbinfo answers for these bill numbers instead of the truth.
     public var forcedQueryStatuses: [String: ForcedQueryStatus] = [:]
     /// Outcomes by name (SUCCESS, REENTRY, SYSTEMERROR, LOST, NOTENOUGH…), counted.

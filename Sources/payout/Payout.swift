@@ -6,7 +6,10 @@ import PayoutKit
 struct Payout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pays WeChat Pay cash red packets to a campaign's recipients, safely and resumably.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self, SandboxCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, ReconcileCommand.self,
+            ReissueCommand.self, ExportCommand.self, ReportCommand.self, SandboxCommand.self,
+        ]
     )
 
     /// The contract's exit statuses: 2 for any bad input, arguments included (the argument
@@ -62,5 +65,10 @@ enum Terminal {
 
     static func out(_ message: String) {
         FileHandle.standardOutput.write(Data((message + "\n").utf8))
+    }
+
+    /// A question on standard error, the answer typed on the same line.
+    static func prompt(_ question: String) {
+        FileHandle.standardError.write(Data(question.utf8))
     }
 }

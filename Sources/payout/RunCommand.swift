@@ -14,25 +14,14 @@ struct RunCommand: AsyncParsableCommand {
     var noWait = false
     @Flag(help: "No progress output; only the final summary.") var quiet = false
     @Flag(help: "Print one JSON object per event on standard output.") var json = false
-    @Flag(name: .customLong("allow-readable-key-file"), help: "Accept an API key file that other users can read.")
-    var allowReadableKeyFile = false
-    @Option(name: .customLong("request-timeout"), help: "Seconds to wait for one answer before asking again under the same bill number.")
-    var requestTimeout = 30.0
-
-    func validate() throws {
-        guard requestTimeout >= 0.1 && requestTimeout <= 600 else {
-            throw ValidationError("--request-timeout must be between 0.1 and 600 seconds")
-        }
-    }
+    @OptionGroup var endpoint: EndpointOptions
 
     func run() async throws {
         let manifest = try options.load()
         let display = ProgressDisplay(mode: json ? .json : quiet ? .quiet : .automatic, campaign: manifest.campaign)
-        var run = CampaignRun(
-            manifest: manifest, ledgerPath: options.ledgerPath,
-            endpoint: SandboxEndpoint(merchant: MerchantEndpoint(allowReadableKeyFile: allowReadableKeyFile)))
+        var run = CampaignRun(manifest: manifest, ledgerPath: options.ledgerPath, endpoint: endpoint.endpoint(ledger: options.ledgerPath))
         run.noWait = noWait
-        run.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        run.requestTimeout = endpoint.timeout
         run.observe = { display.show($0) }
         let stop = run.stop
         let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {

@@ -28,7 +28,7 @@ enum RunOutcomeText {
         }
     }
 
-    private static func advice(_ reason: StopReason) -> String {
+    static func advice(_ reason: StopReason) -> String {
         let message = reason.message
         switch reason {
         case .tlsRefused:

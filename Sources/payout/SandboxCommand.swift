@@ -17,6 +17,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Delay every answer: MS or MS:JITTER.") var latency: String?
     @Option(help: "Probability of answering SYSTEMERROR without paying.") var systemerror = 0.0
     @Option(help: "Probability of paying, then closing the connection unanswered.") var lost = 0.0
+    @Option(name: .customLong("send-failed"), help: "Probability of answering SEND_FAILED without paying (proven unpaid: reissue pays it).")
+    var sendFailed = 0.0
     @Option(help: "Delay an answer by MS more with probability P: P:MS (slower than a client's timeout).") var slow: String?
     @Option(name: .customLong("bad-answers"), help: "Probability of paying, then answering badly (HTML, empty, truncated, wrong echo or signature, HTTP 5xx, reset).")
     var badAnswers = 0.0
@@ -41,7 +43,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        for (name, probability) in [("--systemerror", systemerror), ("--lost", lost), ("--bad-answers", badAnswers)]
+        for (name, probability) in [("--systemerror", systemerror), ("--lost", lost), ("--send-failed", sendFailed), ("--bad-answers", badAnswers)]
         where !(0...1).contains(probability) {
             throw ValidationError("\(name) must be a probability between 0 and 1")
         }
@@ -100,6 +102,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         configuration.systemErrorProbability = systemerror
         configuration.lostProbability = lost
+        configuration.sendFailedProbability = sendFailed
         if let slow, let (probability, delay) = Self.parseChance(slow, defaultNumber: nil) {
             configuration.slowProbability = probability
             configuration.slowDelay = .milliseconds(delay)

@@ -54,6 +54,11 @@ import Testing
         Case(name: "empty CSV", recipients: "",
              expected: ["r.csv:1: the file is empty: expected a header row with openid and amount"]),
         Case(name: "header only", recipients: "openid,amount\n", expected: ["r.csv: no recipients after the header row"]),
+        Case(name: "query rate out of range", manifest: replacing("  quiet_hours: \"off\"", "  quiet_hours: \"off\"\n  query_per_minute: 0"),
+             expected: ["m.yaml:14: limits.query_per_minute: must be between 1 and 1000000"]),
+        Case(name: "an error after a quoted cell that spans lines",
+             recipients: "openid,amount,note\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,\"two\nlines\"\noN7KBpzXzXsWjkJrmIgg2dUrscy6,abc,x\n",
+             expected: ["r.csv:4: amount 'abc' is not a whole number of fen (1 yuan = 100 fen)"]),
         Case(name: "unterminated quote", recipients: "openid,amount\n\"oxTWIuGaIt6gTKsQRLau2M0yL16E,100\n",
              expected: ["r.csv:2: a quoted cell is never closed (a \" is missing)"]),
         Case(name: "every problem is reported",
@@ -112,6 +117,20 @@ import Testing
         #expect(rows[3][0] == "5", "the line number counts the line break inside the quoted cell")
         #expect(rows[3].last == "'=1+1", "formula-like cells are neutralised")
         #expect(export.stdoutData.starts(with: [0xEF, 0xBB, 0xBF] + Array("line,openid".utf8)))
+    }
+
+    /// The report's `line` is where the row starts in the file: the number an error about
+    /// that row gives, even after a quoted cell that spans lines (the record number would not).
+    @Test func theReportsLineIsTheLineErrorsUse() throws {
+        let rows = "openid,amount,note\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,\"two\nlines\"\n\noN7KBpzXzXsWjkJrmIgg2dUrscy6,%@,x\n"
+        let folder = try CampaignFolder(recipients: rows.replacingOccurrences(of: "%@", with: "abc"))
+        defer { folder.remove() }
+        let refused = try folder.payout("validate", "m.yaml")
+        #expect(refused.stderr.hasPrefix("r.csv:5: amount 'abc'"), "\(refused.stderr)")
+        try folder.write("r.csv", rows.replacingOccurrences(of: "%@", with: "200"))
+        #expect(try folder.payout("import", "m.yaml").status == 0)
+        let report = try CSVTestParser.rows(try folder.payout("export", "m.yaml").stdout)
+        #expect(report.map(\.first) == ["line", "2", "5"], "record 2 starts on line 5")
     }
 
     @Test func gbkFileKeepsItsChineseText() throws {

@@ -53,6 +53,23 @@ import Testing
         }
     }
 
+    /// SEND_FAILED proves a packet unpaid, so the sandbox never says it of a number it paid:
+    /// re-entry answers the payment; only a number never paid fails.
+    @Test func sendFailedOnlyForANumberNeverPaid() async throws {
+        try await withSandboxClient { sandbox, client in
+            let paid = redpack()
+            sandbox.setFaults(lost: 1)
+            _ = await client.send(paid)
+            let payment = try #require(sandbox.record.payments[paid.billNumber.rawValue])
+            sandbox.setFaults(sendFailed: 1)
+            #expect(await client.send(paid).outcome == .sent(sendListID: payment.sendListID))
+            let fresh = redpack()
+            let failed = await client.send(fresh)
+            #expect(failed.outcome == .failed(code: "SEND_FAILED", message: "红包发放失败,请更换单号再重试"))
+            #expect(sandbox.record.payments[fresh.billNumber.rawValue] == nil)
+        }
+    }
+
     @Test func sameBillNumberWithAnotherAmountIsFatal() async throws {
         try await withSandboxClient { sandbox, client in
             let original = redpack(amount: 1000)

@@ -28,7 +28,7 @@ import Testing
         let final = try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment)
         #expect(final.status == 0, "\(final.stderr)")
 
-        let journal = try sandbox.entries()
+        let journal = try sandbox.sends()
         let paid = journal.filter(\.paid)
         #expect(paid.count == count, "each recipient paid once")
         #expect(Set(paid.map(\.billno)).count == paid.count, "no bill number paid twice")
@@ -114,8 +114,11 @@ import Testing
         let keyBody = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "unreachable"
         #expect(sandbox.apiKey == recognisable)
         let status = try folder.payout("status", "m.yaml", "--json", environment: sandbox.environment)
+        let reconcile = try folder.payout("reconcile", "m.yaml", "--json", environment: sandbox.environment)
+        #expect(reconcile.status == 75, "every packet is still SENT: \(reconcile.stderr)")
         for (name, data) in [("stdout", Data(run.stdout.utf8)), ("stderr", Data(run.stderr.utf8)),
                              ("status", Data((status.stdout + status.stderr).utf8)),
+                             ("reconcile", Data((reconcile.stdout + reconcile.stderr).utf8)),
                              ("ledger", try folder.read("payout.sqlite")), ("report", try folder.read("report.csv")),
                              ("HTML report", try folder.read("report.html"))] {
             #expect(data.range(of: Data(recognisable.utf8)) == nil, "the API key is not in the \(name)")

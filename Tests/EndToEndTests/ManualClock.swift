@@ -23,8 +23,5 @@ final class ManualClock: Sendable {
 
 /// Reads the API's Beijing "yyyy-MM-dd HH:mm:ss".
 func beijingDate(_ text: String) -> Date {
-    let numbers = text.split(whereSeparator: { !$0.isNumber }).map { Int($0)! }
-    let components = DateComponents(year: numbers[0], month: numbers[1], day: numbers[2],
-                                    hour: numbers[3], minute: numbers[4], second: numbers[5])
-    return BeijingTime.calendar.date(from: components)!
+    BeijingTime.date(fromAPITimestamp: text)!
 }

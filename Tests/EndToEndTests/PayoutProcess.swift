@@ -1,5 +1,6 @@
 import Foundation
 import PayoutTestSupport
+import RedpackSandbox
 
 /// The built `payout` executable, run as an operator would run it.
 enum PayoutProcess {
@@ -94,6 +95,21 @@ struct CampaignFolder {
 
     func payout(_ arguments: String..., environment: [String: String] = [:]) throws -> PayoutProcess.Result {
         try PayoutProcess.run(arguments, in: url, environment: environment)
+    }
+
+    /// Points the manifest at an in-process sandbox, with its files and key, as a merchant's
+    /// manifest points at WeChat Pay: commands run as processes then reach the test's sandbox.
+    /// Returns the environment that carries the key.
+    func point(at sandbox: RedpackSandbox) throws -> [String: String] {
+        let manifest = String(decoding: try read("m.yaml"), as: UTF8.self).replacingOccurrences(of: "  endpoint: sandbox", with: """
+              api_key: env:PAYOUT_TEST_API_KEY
+              cert: \(sandbox.clientCertificateFile.path)
+              key: \(sandbox.clientKeyFile.path)
+              ca_file: \(sandbox.caFile.path)
+              endpoint: \(sandbox.endpoint)
+            """)
+        try write("m.yaml", manifest)
+        return ["PAYOUT_TEST_API_KEY": sandbox.configuration.apiKey]
     }
 
     /// The default ledger: `payout.sqlite` beside the manifest.

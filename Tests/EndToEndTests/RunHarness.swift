@@ -34,10 +34,20 @@ func runCampaign(
     }
 }
 
-/// `checkInvariants` on `folder`'s ledger.
+/// One reconcile pass over `folder`'s campaign, in-process against `sandbox`, at full speed.
+func reconcileCampaign(_ folder: CampaignFolder, against sandbox: RedpackSandbox) async throws -> ReconcileReport {
+    let manifest = try ManifestLoader.load(folder.url.appendingPathComponent("m.yaml").path)
+    return try await Ledger.withCampaign(of: manifest, at: folder.ledgerPath) { ledger, campaign in
+        let client = try sandbox.client()
+        defer { client.shutdown() }
+        return try await Reconciler(ledger: ledger, api: client, campaign: campaign, perMinute: 60_000).run()
+    }
+}
+
+/// `checkInvariants` on `folder`'s ledger, at the sandbox's own time.
 func violations(in folder: CampaignFolder, sandbox: RedpackSandbox, expectAllSent: Bool = true) async throws -> [String] {
     try await withLedger(folder) { ledger in
-        try await checkInvariants(ledger, sandbox: sandbox.record, expectAllSent: expectAllSent)
+        try await checkInvariants(ledger, sandbox: sandbox.record, at: sandbox.now, expectAllSent: expectAllSent)
     }
 }
 
@@ -46,37 +56,62 @@ func withLedger<T>(_ folder: CampaignFolder, _ body: (Ledger) async throws -> T)
     try await Ledger.withLedger(at: folder.ledgerPath, body)
 }
 
-/// The money-safety invariants, checked against the sandbox's own record of payments:
-/// every sent item paid exactly once under its bill number, no bill number paid twice or
-/// for two recipients, and every attempt of an item under one bill number.
-func checkInvariants(_ ledger: Ledger, campaign: String = "c1", sandbox: SandboxRecord, expectAllSent: Bool = true) async throws -> [String] {
+/// The money-safety invariants, checked against the sandbox's own record of payments,
+/// across every bill number an item ever had (its current one and those `reissue` replaced):
+/// each item paid at most once — a packet refunded unclaimed does not count — and a `sent`
+/// item paid under its current number to its own recipient; no bill number used twice or
+/// paid without the ledger knowing it; each item's attempts under its own numbers only,
+/// never going back to a replaced one.
+func checkInvariants(
+    _ ledger: Ledger, campaign: String = "c1", sandbox: SandboxRecord, at now: Date = Date(), expectAllSent: Bool = true
+) async throws -> [String] {
     var violations: [String] = []
     let items = try await ledger.items(campaign)
     let attempts = try await ledger.attemptBillNumbers(campaign)
+    let previous = try await ledger.previousBillNumbers(campaign)
     var billNumbers = Set<String>()
     for item in items {
         if expectAllSent && item.state != .sent { violations.append("line \(item.line) is \(item.state)") }
-        if let bill = item.billNumber, !billNumbers.insert(bill).inserted { violations.append("bill number \(bill) used twice") }
-        if let tried = attempts[item.id], Set(tried).count > 1 || tried.first != item.billNumber {
-            violations.append("line \(item.line) was sent under \(Set(tried).sorted())")
-        }
-        let payment = item.billNumber.flatMap { sandbox.payments[$0] }
-        switch item.state {
-        case .sent:
-            if payment == nil { violations.append("line \(item.line) is sent but the server never paid it") }
-            if let payment, payment.openid != item.openid || payment.amount != item.amount.fen {
-                violations.append("line \(item.line) was paid to \(payment.openid) \(payment.amount)")
-            }
-            if let payment, payment.sendListID != item.sendListID { violations.append("line \(item.line) send_listid differs") }
-        case .failed, .pending:
-            if payment != nil { violations.append("line \(item.line) is \(item.state) but was paid") }
-        case .sending, .retrying:
-            break
-        }
+        let numbers = (previous[item.id] ?? []) + [item.billNumber].compactMap { $0 }
+        for bill in numbers where !billNumbers.insert(bill).inserted { violations.append("bill number \(bill) used twice") }
+        let tried = (attempts[item.id] ?? []).map { numbers.firstIndex(of: $0) ?? -1 }
+        if tried.contains(-1) || tried != tried.sorted() { violations.append("line \(item.line) was sent under \(attempts[item.id] ?? [])") }
+        violations += paymentViolations(item, numbers: numbers, sandbox: sandbox, at: now)
     }
     let paidBills = Set(sandbox.payments.keys)
     for bill in paidBills.subtracting(billNumbers) { violations.append("the server paid \(bill), unknown to the ledger") }
-    let paidOpenIDs = sandbox.payments.values.map(\.openid)
-    if Set(paidOpenIDs).count != paidOpenIDs.count { violations.append("a recipient was paid twice") }
+    let kept = sandbox.payments.values.filter { !$0.state(at: now).isRefunded }.map(\.openid)
+    if Set(kept).count != kept.count { violations.append("a recipient was paid twice") }
     return violations
+}
+
+/// One item against the server's payments under all its numbers.
+private func paymentViolations(_ item: Ledger.ItemSnapshot, numbers: [String], sandbox: SandboxRecord, at now: Date) -> [String] {
+    var violations: [String] = []
+    let kept = numbers.filter { sandbox.payments[$0].map { !$0.state(at: now).isRefunded } ?? false }
+    if kept.count > 1 { violations.append("line \(item.line) was paid \(kept.count) times, under \(kept)") }
+    let payment = item.billNumber.flatMap { sandbox.payments[$0] }
+    switch item.state {
+    case .sent:
+        if payment == nil { violations.append("line \(item.line) is sent but the server never paid it") }
+        if let payment, payment.openid != item.openid || payment.amount != item.amount.fen {
+            violations.append("line \(item.line) was paid to \(payment.openid) \(payment.amount)")
+        }
+        if let payment, payment.sendListID != item.sendListID { violations.append("line \(item.line) send_listid differs") }
+    case .failed, .pending:
+        if payment != nil { violations.append("line \(item.line) is \(item.state) but was paid") }
+    case .sending, .retrying:
+        break
+    }
+    for old in numbers.dropLast() where sandbox.payments[old].map({ !$0.state(at: now).isRefunded }) ?? false {
+        violations.append("line \(item.line) was paid under \(old), a number reissue replaced as unpaid")
+    }
+    return violations
+}
+
+extension PacketState {
+    var isRefunded: Bool {
+        if case .refunded = self { return true }
+        return false
+    }
 }

@@ -70,6 +70,8 @@ struct SandboxProcess {
     struct JournalEntry: Decodable {
         /// The sandbox's clock, ISO 8601 Beijing time.
         var time: String?
+        /// sendredpack or gethbinfo.
+        var api: String
         var billno: String
         var openid: String
         var amount: Int?
@@ -80,6 +82,16 @@ struct SandboxProcess {
     func entries() throws -> [JournalEntry] {
         let text = try String(contentsOf: journal, encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
+    }
+
+    /// The sendredpack requests only: what was paid, and under which numbers.
+    func sends() throws -> [JournalEntry] {
+        try entries().filter { $0.api == "sendredpack" }
+    }
+
+    /// gethbinfo's answers, by bill number, in order (status, or NOT_FOUND).
+    func queries() throws -> [String: [String]] {
+        try entries().filter { $0.api == "gethbinfo" }.reduce(into: [:]) { $0[$1.billno, default: []].append($1.outcome) }
     }
 }
 

@@ -3,19 +3,38 @@
 /// so any difference stops `run` before it sends, naming each change.
 enum CampaignChanges {
     static func verify(_ manifest: Manifest, against existing: CampaignRecord, in ledger: Ledger) async throws {
+        var problems = problems(merchantChanges(manifest, against: existing) + manifest.texts.changes(since: existing.texts),
+                                manifest: manifest)
+        let recipientsChanged = try FileFingerprint.sha256(manifest.recipients) != existing.recipientsFingerprint
+        if recipientsChanged {
+            problems += try await recipientProblems(manifest, existing: existing, in: ledger)
+        }
+        try refuse(problems, manifest: manifest, recipientsChanged: recipientsChanged)
+    }
+
+    /// Only the merchant and what the campaign is bound to: what `reconcile` asks gethbinfo
+    /// as. Its questions carry no texts and no recipients, so an edited recipients file does
+    /// not stop it.
+    static func verifyMerchant(_ manifest: Manifest, against existing: CampaignRecord) throws {
+        try refuse(problems(merchantChanges(manifest, against: existing), manifest: manifest), manifest: manifest,
+                   recipientsChanged: false)
+    }
+
+    private static func merchantChanges(_ manifest: Manifest, against existing: CampaignRecord) -> [String] {
         var changes: [String] = []
         if existing.mchID != manifest.merchant.mchID { changes.append("merchant.mch_id was \(existing.mchID), now \(manifest.merchant.mchID)") }
         if existing.wxappid != manifest.merchant.wxappid { changes.append("merchant.wxappid was \(existing.wxappid), now \(manifest.merchant.wxappid)") }
         if let bound = existing.binding { changes += CampaignBinding(manifest.merchant).changes(since: bound) }
-        changes += manifest.texts.changes(since: existing.texts)
-        var problems = changes.map {
-            InputProblem(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) changed since import: \($0)")
-        }
-        if try FileFingerprint.sha256(manifest.recipients) != existing.recipientsFingerprint {
-            problems += try await recipientProblems(manifest, existing: existing, in: ledger)
-        }
+        return changes
+    }
+
+    private static func problems(_ changes: [String], manifest: Manifest) -> [InputProblem] {
+        changes.map { InputProblem(file: manifest.path, line: nil, message: "campaign \(manifest.campaign) changed since import: \($0)") }
+    }
+
+    private static func refuse(_ problems: [InputProblem], manifest: Manifest, recipientsChanged: Bool) throws {
         guard problems.isEmpty else {
-            throw InputError(problems + [InputProblem(file: manifest.path, line: nil, message: advice(recipientsChanged: changes.count < problems.count))])
+            throw InputError(problems + [InputProblem(file: manifest.path, line: nil, message: advice(recipientsChanged: recipientsChanged))])
         }
     }
 

@@ -36,6 +36,8 @@ public struct MerchantSettings: Sendable, Equatable {
 
 public struct Limits: Sendable, Equatable {
     public var perMinute = 1800
+    /// gethbinfo queries per minute for `reconcile`: its own quota, apart from the sends'.
+    public var queryPerMinute = 600
     /// nil when `quiet_hours: off`.
     public var quietHours: QuietHours? = .default
     public var minimumAmount = Amount(fen: 100)

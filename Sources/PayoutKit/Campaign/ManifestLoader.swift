@@ -63,7 +63,7 @@ struct ManifestReader {
     private static let merchantKeys: Set = ["mch_id", "wxappid", "client_ip", "api_key", "cert", "key", "ca_file", "endpoint"]
     /// Amounts WeChat Pay sends without a scene_id.
     private static let sceneFreeAmounts = Amount(fen: 100)...Amount(fen: 20_000)
-    private static let limitKeys: Set = ["per_minute", "quiet_hours", "min_amount", "max_amount"]
+    private static let limitKeys: Set = ["per_minute", "query_per_minute", "quiet_hours", "min_amount", "max_amount"]
 
     mutating func read(_ root: Node?) -> Manifest? {
         guard let root, let top = mapping(root, name: nil, known: Self.topKeys) else {
@@ -143,6 +143,9 @@ struct ManifestReader {
         guard let section = mapping(node, name: "limits", known: Self.limitKeys) else { return nil }
         if let perMinute = integer(section, "per_minute", range: 1...1_000_000, prefix: "limits.") {
             limits.perMinute = perMinute
+        }
+        if let queryPerMinute = integer(section, "query_per_minute", range: 1...1_000_000, prefix: "limits.") {
+            limits.queryPerMinute = queryPerMinute
         }
         if let quiet = string(section, "quiet_hours", required: false, prefix: "limits.", check: { value in
             value == "off" || QuietHours(parsing: value) != nil ? nil : "must be HH:MM-HH:MM (Beijing time) or off"

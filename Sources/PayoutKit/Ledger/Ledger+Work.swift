@@ -44,13 +44,8 @@ extension Ledger: RunLedger {
             lastItemID: campaign.itemIDs.upperBound, status: try status(of: campaign))
     }
 
-    /// Ten million a day: more than a day at the API's 1800 a minute needs.
-    static let billsPerDay = 10_000_000
-
     /// Gives the next never-tried items after `cursor` their bill numbers and marks them
-    /// `sending`, committed before any of them is sent. Numbers are mch_id + the Beijing date
-    /// + the ledger's 3-digit prefix + a 7-digit per-day sequence kept in the ledger, so they
-    /// stay unique across campaigns and runs.
+    /// `sending`, committed before any of them is sent.
     public func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
         let campaign = try requireCampaign(campaignID)
         let db = try db
@@ -63,21 +58,10 @@ extension Ledger: RunLedger {
                      amount: row.int(3), attempts: row.int(4))
                 }
             guard !candidates.isEmpty else { return [] }
-            let day = BeijingTime.dateStamp(now)
-            try db.prepare("INSERT INTO bill_sequences (day, last) VALUES (?, 0) ON CONFLICT (day) DO NOTHING").run([.text(day)])
-            let last = try db.prepare("UPDATE bill_sequences SET last = last + ? WHERE day = ? RETURNING last")
-                .rows([.integer(candidates.count), .text(day)]) { $0.int(0) }.first ?? 0
-            guard last < Self.billsPerDay else {
-                throw LedgerError("this ledger's \(Self.billsPerDay) bill numbers for \(day) (Beijing date) are used up")
-            }
-            let prefix = try db.prepare("SELECT value FROM ledger_settings WHERE name = 'bill_number_prefix'")
-                .rows { $0.int(0) }.first ?? 0
+            let billNumbers = try nextBillNumbers(candidates.count, mchID: mchID, now: now)
             let assign = try db.prepare(
                 "UPDATE items SET bill_number = ?, state = 'sending', claimed_at = ? WHERE id = ? AND bill_number IS NULL")
-            var sequence = last - candidates.count
-            return try candidates.map { candidate in
-                sequence += 1
-                let billNumber = BillNumber(mchID: mchID, dateStamp: day, sequence: prefix * Self.billsPerDay + sequence)
+            return try zip(candidates, billNumbers).map { candidate, billNumber in
                 try assign.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(candidate.id)])
                 return WorkItem(
                     id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),

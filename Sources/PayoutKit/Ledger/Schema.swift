@@ -118,6 +118,87 @@ enum Schema {
         ALTER TABLE campaigns ADD COLUMN endpoint TEXT;
         ALTER TABLE campaigns ADD COLUMN client_ip TEXT;
         """,
+        // What `reconcile` learns of each sent item's packet from gethbinfo: its status and the
+        // API's times (stored as ISO 8601 in +08:00). A packet that was claimed or refunded is
+        // settled, and what was recorded of it never changes while the item keeps its bill
+        // number. An answer that contradicts the ledger is kept beside the item, never applied.
+        """
+        ALTER TABLE items ADD COLUMN packet_status TEXT
+            CHECK (packet_status IS NULL OR packet_status = 'SENT' OR packet_status = 'RECEIVED'
+                   OR packet_status = 'RFUND_ING' OR packet_status = 'REFUND');
+        ALTER TABLE items ADD COLUMN received_at TEXT;
+        ALTER TABLE items ADD COLUMN refunded_at TEXT;
+        ALTER TABLE items ADD COLUMN refund_amount INTEGER;
+        ALTER TABLE campaigns ADD COLUMN reconciled_at TEXT;
+        CREATE TABLE discrepancies (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            bill_number TEXT NOT NULL,
+            status TEXT,
+            detail TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            PRIMARY KEY (item_id, bill_number)
+        );
+        CREATE TRIGGER packet_only_when_sent BEFORE UPDATE OF packet_status ON items
+            WHEN NEW.packet_status IS NOT NULL AND NEW.state <> 'sent'
+            BEGIN SELECT RAISE(ABORT, 'only a sent item has a packet status'); END;
+        CREATE TRIGGER settled_packet_is_forever BEFORE UPDATE OF packet_status, received_at, refunded_at, refund_amount ON items
+            WHEN (OLD.packet_status = 'RECEIVED' OR OLD.packet_status = 'REFUND') AND NEW.bill_number IS OLD.bill_number
+              AND (NEW.packet_status IS NOT OLD.packet_status OR NEW.received_at IS NOT OLD.received_at
+                   OR NEW.refunded_at IS NOT OLD.refunded_at OR NEW.refund_amount IS NOT OLD.refund_amount)
+            BEGIN SELECT RAISE(ABORT, 'a claimed or refunded packet never changes'); END;
+        """,
+        // `reissue`: the one way an item gets a new bill number. The old number and what it
+        // proved go into `bill_history` in the transaction that sets the new one; the
+        // triggers of the first migration are replaced by ones that allow exactly that
+        // transition — a failed item, or a sent one whose packet was refunded, back to
+        // `pending` under a number the history row names — and still refuse any other change
+        // of a bill number or of a final state, and any reuse of a number.
+        """
+        CREATE TABLE bill_history (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            bill_number TEXT NOT NULL UNIQUE,
+            replaced_by TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL,
+            err_code TEXT,
+            err_code_des TEXT,
+            send_listid TEXT,
+            attempts INTEGER NOT NULL,
+            first_sent_at TEXT,
+            last_attempt_at TEXT,
+            packet_status TEXT,
+            refunded_at TEXT,
+            refund_amount INTEGER,
+            replaced_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            CHECK (replaced_by <> bill_number)
+        );
+        CREATE INDEX bill_history_item ON bill_history(item_id);
+        CREATE TRIGGER bill_history_proves_unpaid BEFORE INSERT ON bill_history
+            WHEN NOT EXISTS (SELECT 1 FROM items WHERE id = NEW.item_id AND bill_number = NEW.bill_number
+                             AND (state = 'failed' OR (state = 'sent' AND packet_status = 'REFUND')))
+            BEGIN SELECT RAISE(ABORT, 'only the current bill number of a failed item or of a refunded packet can be replaced'); END;
+        CREATE TRIGGER bill_history_is_forever BEFORE UPDATE ON bill_history
+            BEGIN SELECT RAISE(ABORT, 'the bill-number history never changes'); END;
+        CREATE TRIGGER bill_history_is_kept BEFORE DELETE ON bill_history
+            BEGIN SELECT RAISE(ABORT, 'the bill-number history never changes'); END;
+        DROP TRIGGER bill_number_is_forever;
+        DROP TRIGGER final_is_forever;
+        CREATE TRIGGER bill_number_is_forever BEFORE UPDATE OF bill_number ON items
+            WHEN OLD.bill_number IS NOT NULL AND NEW.bill_number IS NOT OLD.bill_number
+              AND NOT EXISTS (SELECT 1 FROM bill_history
+                              WHERE item_id = OLD.id AND bill_number = OLD.bill_number AND replaced_by = NEW.bill_number)
+            BEGIN SELECT RAISE(ABORT, 'an item''s bill number never changes'); END;
+        CREATE TRIGGER bill_number_is_never_reused BEFORE UPDATE OF bill_number ON items
+            WHEN EXISTS (SELECT 1 FROM bill_history WHERE bill_number = NEW.bill_number)
+            BEGIN SELECT RAISE(ABORT, 'a replaced bill number is never used again'); END;
+        CREATE TRIGGER final_is_forever BEFORE UPDATE OF state ON items
+            WHEN OLD.state IN ('sent', 'failed') AND NEW.state IS NOT OLD.state
+              AND NOT (NEW.state = 'pending' AND EXISTS (SELECT 1 FROM bill_history
+                       WHERE item_id = OLD.id AND bill_number = OLD.bill_number AND replaced_by = NEW.bill_number))
+            BEGIN SELECT RAISE(ABORT, 'a final item never changes state'); END;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -29,20 +29,35 @@ public enum BeijingTime {
     /// Reads back what `iso8601` wrote (`yyyy-MM-ddTHH:mm:ss.SSS+08:00`).
     public static func date(fromISO8601 text: String) -> Date? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 29, text.hasSuffix("+08:00") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23),
-              let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
+        guard bytes.count == 29, text.hasSuffix("+08:00"), let millis = number(bytes[20..<23]) else { return nil }
+        return date(bytes)?.addingTimeInterval(Double(millis) / 1000)
+    }
+
+    /// Reads the API's own times (`send_time`, `rcv_time`, `refund_time`): Beijing time as
+    /// `yyyy-MM-dd HH:mm:ss`. Anything else is nil: answers are untrusted text.
+    public static func date(fromAPITimestamp text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 19, bytes[10] == UInt8(ascii: " ") else { return nil }
+        return date(bytes)
+    }
+
+    /// The date and time of day at the head of `yyyy-MM-dd?HH:mm:ss…`, on the Beijing calendar.
+    private static func date(_ bytes: [UInt8]) -> Date? {
+        let dashes = bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
+        let colons = bytes[13] == UInt8(ascii: ":") && bytes[16] == UInt8(ascii: ":")
+        guard dashes, colons, let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]),
+              let hour = number(bytes[11..<13]), let minute = number(bytes[14..<16]), let second = number(bytes[17..<19])
         else { return nil }
-        return date.addingTimeInterval(Double(millis) / 1000)
+        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
+    }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
     }
 
     /// `HH:MM` on the Beijing clock, as the operator is told when a pause ends.

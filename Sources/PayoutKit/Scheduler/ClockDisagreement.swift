@@ -8,15 +8,24 @@ import Foundation
 struct ClockDisagreement {
     private var steps = 0
     private var pausedUntil: Date?
+    /// A probe went out since the last pause began: its answer is the next step.
+    private var probed = false
 
     /// While probing, at most one request is in flight.
     var isProbing: Bool { steps > 0 }
 
+    /// A request starts: while probing, it is the probe.
+    mutating func requestStarted() {
+        if isProbing { probed = true }
+    }
+
     /// A disputed TIME_LIMITED at `now`: when to ask again. Answers to requests already in
-    /// flight when the pause began share that pause instead of lengthening it.
+    /// flight when the pause began — none sent since but a probe — share that pause instead
+    /// of lengthening it, however late they arrive.
     mutating func disputedTimeLimit(at now: Date, policy: RetryPolicy) -> Date {
-        if let pausedUntil, pausedUntil > now { return pausedUntil }
+        if let pausedUntil, !probed { return max(pausedUntil, now) }
         steps += 1
+        probed = false
         let resume = now.adding(policy.clockDisagreementDelay(step: steps))
         pausedUntil = resume
         return resume
@@ -26,6 +35,7 @@ struct ClockDisagreement {
     mutating func serverAnswered() {
         steps = 0
         pausedUntil = nil
+        probed = false
     }
 
     static func reason(at now: Date, resume: Date) -> String {

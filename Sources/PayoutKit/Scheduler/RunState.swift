@@ -159,6 +159,7 @@ struct RunState<Store: RunLedger> {
         }
         rateDeadline = nil
         limiter.recordStart(at: elapsed)
+        clockDisagreement.requestStarted()
         inFlight += 1
         progress.inFlight = inFlight
         progress.ratePerMinute = recentStarts.add(elapsed)
@@ -231,6 +232,7 @@ struct RunState<Store: RunLedger> {
         let resume = clockDisagreement.disputedTimeLimit(at: now, policy: settings.retry)
         item.nextAttemptAt = resume
         requeue(item)
+        guard resume > now else { return }
         pause(RunPause(from: now, until: resume, cause: .serverTimeLimited),
               reason: ClockDisagreement.reason(at: now, resume: resume), observe: observe)
     }

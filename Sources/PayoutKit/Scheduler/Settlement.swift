@@ -21,7 +21,7 @@ struct Settlement {
             self.init(failed: .expired, message: message)
         case .notFound:
             self.init(unsettled: "gethbinfo: NOT_FOUND", for: item, now: now, policy: policy, serverHasNoRecord: true)
-        case .unknown(let reason):
+        case .unknown(let reason), .throttled(code: let reason):
             self.init(unsettled: "gethbinfo: \(reason)", for: item, now: now, policy: policy)
         case .stopRun(let reason):
             self.init(outcome: .stopRun(reason), errCode: reason.code, description: reason.message)

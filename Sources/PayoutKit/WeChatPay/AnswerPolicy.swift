@@ -51,6 +51,7 @@ enum AnswerPolicy {
             let description = fields["err_code_des"] ?? ""
             switch code {
             case "NOT_FOUND": return .notFound
+            case "FREQ_LIMIT": return .throttled(code: code)
             case "CA_ERROR", "SIGN_ERROR", "NO_AUTH", "NOAUTH", "XML_ERROR", "PARAM_ERROR":
                 return .stopRun(.refused(ErrorCode(code), message: description))
             default: return .unknown(reason: "\(code): \(description)")
@@ -60,13 +61,17 @@ enum AnswerPolicy {
             return .unknown(reason: "gethbinfo answered an unknown status \(fields["status"] ?? "(none)")")
         }
         let info = root.child("hblist")?.child("hbinfo")?.fields ?? [:]
+        let fen = { (text: String?) in text.flatMap { Int($0) }.map(Amount.init(fen:)) }
         return .found(HongbaoRecord(
             billNumber: fields["mch_billno"] ?? "",
             status: status,
             detailID: fields["detail_id"] ?? "",
             openid: info["openid"],
-            amount: (fields["total_amount"] ?? info["amount"]).flatMap(Int.init).map(Amount.init(fen:)),
-            reason: fields["reason"].nonEmpty
+            amount: fen(fields["total_amount"] ?? info["amount"]),
+            reason: fields["reason"].nonEmpty,
+            receivedAt: info["rcv_time"].flatMap(BeijingTime.date(fromAPITimestamp:)),
+            refundedAt: fields["refund_time"].flatMap(BeijingTime.date(fromAPITimestamp:)),
+            refundAmount: fen(fields["refund_amount"])
         ))
     }
 

@@ -56,6 +56,13 @@ public struct ErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// gethbinfo's FAILED: the packet was not sent.
     public static let failed = ErrorCode("FAILED")
 
+    /// The failures that prove the item was not paid under its bill number — every code the
+    /// policy fails an item with, and payout's own after settling with gethbinfo (FAILED,
+    /// BILLNO_CONFLICT, EXPIRED): what `reissue` may pay again under a new number. FATAL_ERROR
+    /// is not one (a record exists under the number), whatever an older payout recorded.
+    public static let provenUnpaid: Set<ErrorCode> = Set(policies.filter { $0.value == .failItem }.map { ErrorCode($0.key) })
+        .union([billNumberConflict, expired, failed])
+
     /// Item failures that, five times in a row, mean the merchant's set-up is wrong rather
     /// than five recipients: the run stops instead of failing the rest of the campaign.
     public static let systematic: Set<ErrorCode> = [

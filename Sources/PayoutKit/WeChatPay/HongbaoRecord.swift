@@ -1,3 +1,5 @@
+import Foundation
+
 /// What gethbinfo says about one bill number.
 public struct HongbaoRecord: Sendable, Equatable {
     /// The server's `status`, spelled as the API spells it.
@@ -24,6 +26,26 @@ public struct HongbaoRecord: Sendable, Equatable {
     public var openid: String?
     public var amount: Amount?
     public var reason: String?
+    /// hbinfo's `rcv_time`: when the recipient opened the packet.
+    public var receivedAt: Date?
+    /// `refund_time` and `refund_amount`: when and how much went back to the merchant.
+    public var refundedAt: Date?
+    public var refundAmount: Amount?
+
+    public init(
+        billNumber: String, status: Status, detailID: String, openid: String?, amount: Amount?, reason: String?,
+        receivedAt: Date? = nil, refundedAt: Date? = nil, refundAmount: Amount? = nil
+    ) {
+        self.billNumber = billNumber
+        self.status = status
+        self.detailID = detailID
+        self.openid = openid
+        self.amount = amount
+        self.reason = reason
+        self.receivedAt = receivedAt
+        self.refundedAt = refundedAt
+        self.refundAmount = refundAmount
+    }
 
     /// What in this record disagrees with the payment the ledger expects under `billNumber`,
     /// if anything: such a record proves nothing about our item, so it never settles it.
@@ -39,6 +61,8 @@ public enum QueryOutcome: Sendable, Equatable {
     case found(HongbaoRecord)
     /// Not (yet) known to the server: the send may still be in progress.
     case notFound
+    /// FREQ_LIMIT: nothing learned, and the server asks for fewer queries.
+    case throttled(code: String)
     case unknown(reason: String)
     case stopRun(StopReason)
 }
