@@ -105,7 +105,8 @@ extension Ledger: RunLedger {
             let update = try db.prepare("""
                 UPDATE items SET state = ?, err_code = COALESCE(?, err_code), err_code_des = COALESCE(?, err_code_des),
                     send_listid = COALESCE(?, send_listid), attempts = attempts + ?,
-                    first_sent_at = COALESCE(first_sent_at, ?), last_attempt_at = ?, next_attempt_at = ?
+                    first_sent_at = COALESCE(first_sent_at, ?), last_attempt_at = ?, next_attempt_at = ?,
+                    claimed_at = COALESCE(claimed_at, ?)
                 WHERE id = ? AND bill_number = ?
                 """)
             for record in records {
@@ -123,6 +124,8 @@ extension Ledger: RunLedger {
                     record.sendListID.flatMap { $0.isEmpty ? nil : SQLValue.text($0) } ?? .null,
                     .integer(isSend ? 1 : 0), isSend ? .text(started) : .null, .text(started),
                     record.nextAttemptAt.map { .real($0.timeIntervalSince1970) } ?? .null,
+                    // A reissued number's age starts at its first request, which this is.
+                    isSend ? .real(record.startedAt.timeIntervalSince1970) : .null,
                     .integer(record.itemID), .text(record.billNumber.rawValue),
                 ])
                 guard db.changes == 1 else {

@@ -122,31 +122,29 @@ public actor Ledger {
         return try status(of: campaign, now: now)
     }
 
+    /// One range scan: counts and amounts per state, bill numbers assigned, and the unknown
+    /// items whose first request (claim, or first send for older ledgers) is older than
+    /// gethbinfo reaches back.
     func status(of campaign: CampaignRecord, now: Date = Date()) throws(LedgerError) -> CampaignStatus {
         var byState: [ItemState: CampaignStatus.Tally] = [:]
         var billNumbers = 0
+        var unqueryable = 0
+        let cutoff = now.timeIntervalSince1970 - RetryPolicy().queryableAge / .seconds(1)
         _ = try db.prepare("""
-            SELECT state, COUNT(*), COALESCE(SUM(amount), 0), COUNT(bill_number) FROM items
-            WHERE id BETWEEN ? AND ? GROUP BY state
-            """).rows(Self.range(campaign)) { row in
+            SELECT state, COUNT(*), COALESCE(SUM(amount), 0), COUNT(bill_number),
+                   SUM(state IN ('sending', 'retrying')
+                       AND COALESCE(claimed_at, (julianday(first_sent_at) - 2440587.5) * 86400.0) < ?)
+            FROM items WHERE id BETWEEN ? AND ? GROUP BY state
+            """).rows([.real(cutoff)] + Self.range(campaign)) { row in
                 if let state = ItemState(rawValue: row.text(0) ?? "") {
                     byState[state] = CampaignStatus.Tally(count: row.int(1), amount: Amount(fen: row.int(2)))
                 }
                 billNumbers += row.int(3)
+                unqueryable += row.int(4)
             }
         var status = CampaignStatus(campaign: campaign.id, byState: byState, billNumbersAssigned: billNumbers)
-        status.needsMerchantRecords = try unqueryableCount(of: campaign, now: now)
+        status.needsMerchantRecords = unqueryable
         return status
-    }
-
-    /// Unknown items whose first request (claim, or first send for older ledgers) is older
-    /// than `RetryPolicy.queryableAge`.
-    private func unqueryableCount(of campaign: CampaignRecord, now: Date) throws(LedgerError) -> Int {
-        let cutoff = now.timeIntervalSince1970 - RetryPolicy().queryableAge / .seconds(1)
-        return try db.prepare("""
-            SELECT COUNT(*) FROM items WHERE id BETWEEN ? AND ? AND state IN ('sending', 'retrying')
-              AND COALESCE(claimed_at, (julianday(first_sent_at) - 2440587.5) * 86400.0) < ?
-            """).rows(Self.range(campaign) + [.real(cutoff)]) { $0.int(0) }.first ?? 0
     }
 
     /// Steps through `columns` of the campaign's items in CSV order, handing each row to

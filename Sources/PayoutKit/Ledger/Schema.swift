@@ -177,7 +177,11 @@ enum Schema {
         CREATE INDEX bill_history_item ON bill_history(item_id);
         CREATE TRIGGER bill_history_proves_unpaid BEFORE INSERT ON bill_history
             WHEN NOT EXISTS (SELECT 1 FROM items WHERE id = NEW.item_id AND bill_number = NEW.bill_number
-                             AND (state = 'failed' OR (state = 'sent' AND packet_status = 'REFUND')))
+                             AND ((state = 'failed'
+                                   AND err_code IN ('SEND_FAILED', 'OPENID_ERROR', 'MONEY_LIMIT', 'PARAM_ERROR', 'NO_AUTH',
+                                                    'SENDNUM_LIMIT', 'RCVDAMOUNT_LIMIT', 'FAILED', 'BILLNO_CONFLICT', 'EXPIRED')
+                                   AND instr(COALESCE(err_code_des, ''), '该订单已经过期') = 0)
+                                  OR (state = 'sent' AND packet_status = 'REFUND')))
             BEGIN SELECT RAISE(ABORT, 'only the current bill number of a failed item or of a refunded packet can be replaced'); END;
         CREATE TRIGGER bill_history_is_forever BEFORE UPDATE ON bill_history
             BEGIN SELECT RAISE(ABORT, 'the bill-number history never changes'); END;
@@ -187,8 +191,8 @@ enum Schema {
         DROP TRIGGER final_is_forever;
         CREATE TRIGGER bill_number_is_forever BEFORE UPDATE OF bill_number ON items
             WHEN OLD.bill_number IS NOT NULL AND NEW.bill_number IS NOT OLD.bill_number
-              AND NOT EXISTS (SELECT 1 FROM bill_history
-                              WHERE item_id = OLD.id AND bill_number = OLD.bill_number AND replaced_by = NEW.bill_number)
+              AND NOT (NEW.state = 'pending' AND EXISTS (SELECT 1 FROM bill_history
+                              WHERE item_id = OLD.id AND bill_number = OLD.bill_number AND replaced_by = NEW.bill_number))
             BEGIN SELECT RAISE(ABORT, 'an item''s bill number never changes'); END;
         CREATE TRIGGER bill_number_is_never_reused BEFORE UPDATE OF bill_number ON items
             WHEN EXISTS (SELECT 1 FROM bill_history WHERE bill_number = NEW.bill_number)

@@ -29,11 +29,12 @@ extension Ledger {
         var reasons: [String: ReissuePlan.Group] = [:]
         _ = try db.prepare("""
             SELECT state, CASE WHEN state = 'failed' THEN err_code END AS code,
-                   CASE WHEN state = 'sent' THEN packet_status END AS packet, COUNT(*), SUM(amount)
-            FROM items WHERE id BETWEEN ? AND ? AND NOT \(condition) GROUP BY state, code, packet
+                   CASE WHEN state = 'sent' THEN packet_status END AS packet, COUNT(*), SUM(amount),
+                   state = 'failed' AND instr(COALESCE(err_code_des, ''), '\(ErrorCode.expiredBillNumberMessage)') > 0 AS expired
+            FROM items WHERE id BETWEEN ? AND ? AND NOT \(condition) GROUP BY state, code, packet, expired
             """).rows(range + values) { row in
                 guard let state = ItemState(rawValue: row.text(0) ?? ""),
-                      let reason = ReissuePlan.exclusion(
+                      let reason = row.int(5) == 1 ? ReissuePlan.expiredAnswer : ReissuePlan.exclusion(
                           state: state, errCode: row.text(1), packetStatus: row.text(2), selection: selection) else { return }
                 var group = reasons[reason] ?? ReissuePlan.Group(label: reason, count: 0, amount: .zero)
                 group.count += row.int(3)
@@ -89,13 +90,13 @@ extension Ledger {
                 """)
             let renew = try db.prepare("""
                 UPDATE items SET bill_number = ?1, state = 'pending', attempts = 0, err_code = NULL, err_code_des = NULL,
-                    send_listid = NULL, first_sent_at = NULL, last_attempt_at = NULL, next_attempt_at = NULL, claimed_at = ?2,
+                    send_listid = NULL, first_sent_at = NULL, last_attempt_at = NULL, next_attempt_at = NULL, claimed_at = NULL,
                     packet_status = NULL, received_at = NULL, refunded_at = NULL, refund_amount = NULL
                 WHERE id = ?3 AND bill_number = (SELECT bill_number FROM bill_history WHERE replaced_by = ?1)
                 """)
             for (itemID, billNumber) in zip(plan.itemIDs, billNumbers) {
                 try keep.run([.text(billNumber.rawValue), .text(BeijingTime.iso8601(now)), .integer(itemID)])
-                try renew.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(itemID)])
+                try renew.run([.text(billNumber.rawValue), .null, .integer(itemID)])
                 guard db.changes == 1 else { throw LedgerError("item \(itemID) was not given its new bill number \(billNumber)") }
             }
             return plan.itemIDs.count

@@ -33,6 +33,9 @@ public struct ReissuePlan: Sendable, Equatable {
         budget.map { committedAfter > $0 } ?? false
     }
 
+    static let expiredAnswer = "failed PARAM_ERROR \"该订单已经过期\" (by an earlier payout): says nothing about whether the "
+        + "first request paid; check its bill number in the merchant platform"
+
     /// Why an item in this state is not selected; nil when it needs no word (a claimed
     /// packet, or an unrefunded one when refunds were not asked about).
     static func exclusion(state: ItemState, errCode: String?, packetStatus: String?, selection: ReissueSelection) -> String? {

@@ -35,7 +35,10 @@ public struct ReissueSelection: Sendable, Equatable {
     var condition: (sql: String, values: [SQLValue]) {
         let codes = self.codes.map(\.rawValue).sorted()
         let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
-        var sql = "(state = 'failed' AND COALESCE(err_code, '') IN (\(placeholders)))"
+        // The first release failed items answered "该订单已经过期" (PARAM_ERROR); that answer
+        // says nothing about whether the number's first request paid, so it never qualifies.
+        var sql = "(state = 'failed' AND COALESCE(err_code, '') IN (\(placeholders))"
+            + " AND instr(COALESCE(err_code_des, ''), '\(ErrorCode.expiredBillNumberMessage)') = 0)"
         if refunded {
             sql += " OR (state = 'sent' AND COALESCE(packet_status, '') = 'REFUND')"
         }
