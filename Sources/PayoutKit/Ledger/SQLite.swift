@@ -112,8 +112,6 @@ final class SQLiteConnection {
         LedgerError("ledger \(path): \(message)", resultCode: ResultCode(rawValue: code))
     }
 
-    var changes: Int { Int(sqlite3_changes(handle)) }
-
     var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
