@@ -3,11 +3,53 @@ import Foundation
 import Testing
 
 /// The item state machine has one list of transitions, `ItemTransition.all`. These tests hold
-/// to it the ledger's triggers and both ledgers' refusals.
+/// to it the ledger's triggers, both ledgers' refusals and the Promela model that spin
+/// verifies (Scripts/modelcheck, run by Scripts/test), and show that the checker finds a
+/// known bug planted in a copy of the model.
 @Suite struct ItemStateMachineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let model = root.appendingPathComponent("Sources/PayoutKit/Scheduler/ItemStateMachine.pml")
 
     static func listed(_ from: ItemState, _ to: ItemState) -> Bool {
         ItemTransition.all.contains { $0.from == from && $0.to == to }
+    }
+
+    // MARK: the model's table is the Swift table
+
+    /// What the model declares: its `mtype:NAME = { ... }` values and its TRANSITION lines.
+    struct ModelTable {
+        var states: [String] = []
+        var events: [String] = []
+        var transitions: [[String]] = []
+
+        init(_ text: String) {
+            for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if line.hasPrefix("mtype:state =") { states = Self.values(line) }
+                if line.hasPrefix("mtype:event =") { events = Self.values(line) }
+                if line.hasPrefix("TRANSITION("), let close = line.firstIndex(of: ")") {
+                    let arguments = line[line.index(line.startIndex, offsetBy: "TRANSITION(".count)..<close]
+                    transitions.append(arguments.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                }
+            }
+        }
+
+        private static func values(_ line: String) -> [String] {
+            guard let open = line.firstIndex(of: "{"), let close = line.firstIndex(of: "}") else { return [] }
+            return line[line.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    @Test func theModelsTransitionTableIsTheSwiftOne() throws {
+        let table = ModelTable(try String(contentsOf: Self.model, encoding: .utf8))
+        #expect(Set(table.states) == Set(ItemState.allCases.map(\.rawValue)), "the model's states are ItemState's")
+        #expect(Set(table.events) == Set(ItemEvent.allCases.map(\.rawValue)), "the model's events are ItemEvent's")
+        let swift = Set(ItemTransition.all.map { [$0.from.rawValue, $0.event.rawValue, $0.to.rawValue] })
+        let model = Set(table.transitions)
+        #expect(table.transitions.count == model.count, "the model lists a transition twice")
+        #expect(model.subtracting(swift).isEmpty, "in the model, not in ItemTransition.all: \(model.subtracting(swift))")
+        #expect(swift.subtracting(model).isEmpty, "in ItemTransition.all, not in the model: \(swift.subtracting(model))")
+        #expect(!model.isEmpty)
     }
 
     // MARK: the ledgers enforce the table
@@ -101,6 +143,78 @@ import Testing
         await #expect(throws: LedgerError("ledger: an answer cannot move item 1 from failed to sent: not in ItemTransition.all")) {
             try await ledger.record([Self.record(1, item.billNumber, .sent)])
         }
+    }
+
+    // MARK: the checker bites
+
+    /// A bug planted in a copy of the model, the property whose search must fail (every
+    /// search also checks the model's assertions), and the text of pan's report that names
+    /// what broke.
+    struct Mutant: Sendable, CustomTestStringConvertible {
+        var name: String
+        var original: String
+        var replacement: String
+        var searched: String
+        var evidence: String
+
+        var testDescription: String { name }
+    }
+
+    static let mutants = [
+        Mutant(
+            name: "FATAL_ERROR marks the item failed without settling",
+            original: ":: a == a_fatal -> record(unknown, retrying, true, false)",
+            replacement: ":: a == a_fatal -> record(unpaid, failed, true, false)",
+            searched: "failed_means_unpaid", evidence: "paidCount[0]==0"),
+        Mutant(
+            name: "a retry is sent under a new bill number",
+            original: "resend:          exchange(SEND);",
+            replacement: """
+                resend:          if :: lst == retrying && nextBill < BILLS -> bill[i] = nextBill; nextBill++; b = bill[i] \
+                :: else -> skip fi; exchange(SEND);
+                """,
+            searched: "one_payment_per_item", evidence: "paidCount[0]<=1"),
+        Mutant(
+            name: "gethbinfo NOT_FOUND is taken as EXPIRED at any age",
+            original: ":: a == q_notfound && ag == EXPIRED ->",
+            replacement: ":: a == q_notfound ->",
+            searched: "failed_means_unpaid", evidence: "paidCount[0]==0"),
+        Mutant(
+            name: "no lock: a second process works beside the first and writes a change the table lacks",
+            original: "#define lockFree (lock == NOBODY)",
+            replacement: "#define lockFree true",
+            searched: "failed_means_unpaid", evidence: "t_from"),
+    ]
+
+    @Test(arguments: mutants)
+    func theCheckerFindsAPlantedBug(_ mutant: Mutant) throws {
+        let source = try String(contentsOf: Self.model, encoding: .utf8)
+        try #require(source.components(separatedBy: mutant.original).count == 2,
+                     "the model no longer has, exactly once, the line this mutant changes: \(mutant.original)")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("payout-mutant-\(UUID().uuidString).pml")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try source.replacingOccurrences(of: mutant.original, with: mutant.replacement).write(to: copy, atomically: true, encoding: .utf8)
+
+        let (status, output) = try Self.modelcheck("--model", copy.path, "--configuration", "1", mutant.searched)
+        try #require(status != 2, "\(output)")
+        #expect(status == 1, "spin found no violation of \(mutant.searched):\n\(output)")
+        #expect(output.contains("\(mutant.searched) ") && output.contains("VIOLATED"), "\(output)")
+        #expect(output.contains(mutant.evidence), "\(output)")
+    }
+
+    /// Runs Scripts/modelcheck; its exit status and everything it printed. Status 2 means
+    /// spin or gcc is missing, and says to run Scripts/setup-test-tools.
+    static func modelcheck(_ arguments: String...) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = root.appendingPathComponent("Scripts/modelcheck")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
     }
 }
 
