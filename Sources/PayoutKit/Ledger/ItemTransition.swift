@@ -16,11 +16,12 @@ public enum ItemEvent: String, Sendable, CaseIterable {
 }
 
 /// One change of an item's state that payout may make. `all` is the single list of them:
-/// `Ledger.record`, `claim` and `release` refuse anything else, the in-memory ledger of the
-/// scheduler's tests enforces the same list, and ItemStateMachineTests checks it, both ways,
-/// against the transition table of the Promela model (Scheduler/ItemStateMachine.pml) that
-/// spin verifies — so the code and the model cannot drift apart.
-public struct ItemTransition: Sendable, Hashable, CustomStringConvertible {
+/// `Ledger.record` refuses any change an answer may not make, `claim` and `release` take
+/// their states from it, the in-memory ledger of the scheduler's tests does the same, and
+/// ItemStateMachineTests checks it, both ways, against the transition table of the Promela
+/// model (Scheduler/ItemStateMachine.pml) that spin verifies — so the code and the model
+/// cannot drift apart.
+public struct ItemTransition: Sendable, Hashable {
     public let from: ItemState
     public let event: ItemEvent
     public let to: ItemState
@@ -55,8 +56,6 @@ public struct ItemTransition: Sendable, Hashable, CustomStringConvertible {
         ItemTransition(.retrying, .unpaid, .failed),
         ItemTransition(.retrying, .unknown, .retrying),
     ]
-
-    public var description: String { "\(from) -\(event)-> \(to)" }
 
     /// The events a request's answer brings; `claim` and `release` are the run's own.
     static let answers: Set<ItemEvent> = [.paid, .unpaid, .unknown]
