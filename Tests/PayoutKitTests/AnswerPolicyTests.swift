@@ -163,14 +163,14 @@ import Testing
         #expect(record.amount == Amount(fen: 1000))
     }
 
-    @Test func queryRecordForAnotherPaymentSettlesNothing() {
+    @Test func queryRecordOfAnotherPaymentOrAnotherNumber() {
         let bill = BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 5)
         let record = HongbaoRecord(billNumber: bill.rawValue, status: .sent, detailID: "d", openid: "oA", amount: Amount(fen: 100), reason: nil)
-        #expect(record.contradiction(billNumber: bill, openid: "oA", amount: Amount(fen: 100)) == nil)
-        #expect(record.contradiction(billNumber: bill, openid: "oB", amount: Amount(fen: 100)) == "gethbinfo reports recipient oA, not oB")
-        #expect(record.contradiction(billNumber: bill, openid: "oA", amount: Amount(fen: 200)) == "gethbinfo reports 100 fen, not 200")
-        let other = BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 6)
-        #expect(record.contradiction(billNumber: other, openid: "oA", amount: Amount(fen: 100)) == "gethbinfo answered for bill number \(bill)")
+        #expect(record.otherPayment(openid: "oA", amount: Amount(fen: 100)) == nil)
+        #expect(record.otherPayment(openid: "oB", amount: Amount(fen: 100)) == "gethbinfo reports recipient oA, not oB")
+        #expect(record.otherPayment(openid: "oA", amount: Amount(fen: 200)) == "gethbinfo reports 100 fen, not 200")
+        #expect(record.isRecord(of: bill))
+        #expect(!record.isRecord(of: BillNumber(mchID: "10000098", dateStamp: "20270212", sequence: 6)))
     }
 
     @Test func queryNotFoundIsNotFailure() {

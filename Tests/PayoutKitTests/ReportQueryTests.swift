@@ -6,14 +6,14 @@ import Testing
 @Suite struct ReportQueryTests {
     @Test func requestsAreCountedPerBeijingMinuteByOutcome() async throws {
         try await ReportLedger.with(amounts: [100, 200, 300, 400, 500, 600, 700, 800]) { fixture in
-            let items = try await fixture.claim(7)
+            let items = try await fixture.claim(8)
             for (index, item) in items.prefix(5).enumerated() {
                 try await fixture.request(item, at: Double(index) * 10, outcome: "sent", state: .sent)
             }
             try await fixture.request(items[5], at: 65, outcome: "unknown", state: .retrying, code: "SYSTEMERROR")
             try await fixture.request(items[5], at: 90, outcome: "sent", state: .sent)
             try await fixture.request(items[6], at: 110, outcome: "failed", state: .failed, code: "OPENID_ERROR", message: "openid字段不正确")
-            try await fixture.request(items[6], at: 125, outcome: "found", state: .failed, kind: .query)
+            try await fixture.request(items[7], at: 125, outcome: "not_found", state: .retrying, kind: .query)
 
             let snapshot = try await fixture.ledger.reportSnapshot("c1")
             let morning = ReportLedger.morning

@@ -169,6 +169,35 @@ import Testing
         #expect(await api.payments.count == 1, "only the other payment exists: this item was not paid")
     }
 
+    /// The model checker's counterexample to `every_item_settles`: the FATAL_ERROR answer is
+    /// lost, the item grows old and is never sent again, so only gethbinfo's record of the
+    /// other payment can settle it.
+    @Test func anOldItemWhoseNumberHoldsAnotherPaymentIsABillNumberConflict() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.payAndLoseAnswer]])
+        await api.paid(Base.bill(1), to: Base.openid(7), amount: Amount(fen: 500))
+        #expect(try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 } == .retriesExhausted(items: 1))
+        #expect(try await Base.run(ledger, api, clock: Base.later(hours: 21)) == .complete)
+        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "settled, never sent again")
+        let item = try #require(await ledger.item(line: 2))
+        #expect(item.state == .failed)
+        #expect(item.errCode == "BILLNO_CONFLICT")
+        #expect(await api.payments.count == 1, "only the other payment exists")
+    }
+
+    @Test func fatalErrorThenAnAnswerAboutAnotherNumberSettlesNothing() throws {
+        let bill = Base.bill(1)
+        let item = WorkItem(
+            id: 1, line: 2, openid: Base.openid(0), amount: Amount(fen: 1000), billNumber: bill, state: .retrying, attempts: 1,
+            nextAttemptAt: nil, lastErrCode: ErrorCode.fatalError.rawValue, firstRequestAt: Base.morning)
+        let misdirected = HongbaoRecord(
+            billNumber: Base.bill(2).rawValue, status: .sent, detailID: "d", openid: Base.openid(7), amount: Amount(fen: 500),
+            reason: nil)
+        let settled = try #require(Settlement(.found(misdirected), for: item, now: Base.morning, policy: RetryPolicy()))
+        #expect(settled.outcome == .unknown(reason: "gethbinfo answered for bill number \(Base.bill(2))"),
+                "an answer about another number proves nothing about this one")
+    }
+
     @Test func fatalErrorUnknownToGethbinfoIsAskedAgainNeverResent() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
         let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.fatal)]])

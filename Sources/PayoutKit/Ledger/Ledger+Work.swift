@@ -52,21 +52,23 @@ extension Ledger: RunLedger {
         return try db.transaction { () throws -> [WorkItem] in
             let candidates = try db.prepare("""
                 SELECT id, line, openid, amount, attempts FROM items
-                WHERE id > ? AND id <= ? AND state = 'pending' AND bill_number IS NULL ORDER BY id LIMIT ?
+                WHERE id > ? AND id <= ? AND state = '\(ItemTransition.claim.from)' AND bill_number IS NULL ORDER BY id LIMIT ?
                 """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { (row) throws(LedgerError) in
                     (id: row.int(0), line: row.int(1), openid: try row.requiredText(2, of: "item \(row.int(0))"),
                      amount: row.int(3), attempts: row.int(4))
                 }
             guard !candidates.isEmpty else { return [] }
             let billNumbers = try nextBillNumbers(candidates.count, mchID: mchID, now: now)
-            let assign = try db.prepare(
-                "UPDATE items SET bill_number = ?, state = 'sending', claimed_at = ? WHERE id = ? AND bill_number IS NULL")
+            let assign = try db.prepare("""
+                UPDATE items SET bill_number = ?, state = '\(ItemTransition.claim.to)', claimed_at = ?
+                WHERE id = ? AND bill_number IS NULL
+                """)
             return try zip(candidates, billNumbers).map { candidate, billNumber in
                 try assign.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(candidate.id)])
                 return WorkItem(
                     id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),
-                    billNumber: billNumber, state: .sending, attempts: candidate.attempts, nextAttemptAt: nil, lastErrCode: nil,
-                    firstRequestAt: now)
+                    billNumber: billNumber, state: ItemTransition.claim.to, attempts: candidate.attempts, nextAttemptAt: nil,
+                    lastErrCode: nil, firstRequestAt: now)
             }
         }
     }
@@ -77,8 +79,10 @@ extension Ledger: RunLedger {
         guard !items.isEmpty else { return }
         let db = try db
         try db.transaction {
-            let statement = try db.prepare(
-                "UPDATE items SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'sending' AND attempts = 0")
+            let statement = try db.prepare("""
+                UPDATE items SET state = '\(ItemTransition.release.to)', claimed_at = NULL
+                WHERE id = ? AND state = '\(ItemTransition.release.from)' AND attempts = 0
+                """)
             for item in items {
                 try statement.run([.integer(item.id)])
             }
@@ -93,11 +97,14 @@ extension Ledger: RunLedger {
         }.compactMap { $0 }
     }
 
-    /// Writes a batch of requests and their effect on items, in one transaction.
+    /// Writes a batch of requests and their effect on items, in one transaction. An outcome
+    /// for a bill number the item does not hold, or a change of state `ItemTransition.all`
+    /// does not list, is refused and nothing of the batch is written.
     public func record(_ records: [AttemptRecord]) throws {
         guard !records.isEmpty else { return }
         let db = try db
         try db.transaction {
+            let current = try db.prepare("SELECT state FROM items WHERE id = ? AND bill_number = ?")
             let insert = try db.prepare("""
                 INSERT INTO attempts (item_id, bill_number, started_at, outcome, err_code, err_code_des, detail, latency_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -110,6 +117,14 @@ extension Ledger: RunLedger {
                 WHERE id = ? AND bill_number = ?
                 """)
             for record in records {
+                let key: [SQLValue] = [.integer(record.itemID), .text(record.billNumber.rawValue)]
+                guard let state = try current.rows(key, { $0.text(0) }).first else {
+                    throw LedgerError("item \(record.itemID) with bill number \(record.billNumber) is not in the ledger")
+                }
+                guard let from = ItemState(rawValue: state ?? "") else {
+                    throw LedgerError("ledger: item \(record.itemID) has an unknown state \(state ?? "NULL")")
+                }
+                try ItemTransition.checkAnswer(item: record.itemID, from: from, to: record.newState)
                 let started = BeijingTime.iso8601(record.startedAt)
                 let outcome = record.kind == .send ? record.outcome : "query:\(record.outcome)"
                 try insert.run([
@@ -126,11 +141,7 @@ extension Ledger: RunLedger {
                     record.nextAttemptAt.map { .real($0.timeIntervalSince1970) } ?? .null,
                     // A reissued number's age starts at its first request, which this is.
                     isSend ? .real(record.startedAt.timeIntervalSince1970) : .null,
-                    .integer(record.itemID), .text(record.billNumber.rawValue),
-                ])
-                guard db.changes == 1 else {
-                    throw LedgerError("item \(record.itemID) with bill number \(record.billNumber) is not in the ledger")
-                }
+                ] + key)
             }
         }
     }

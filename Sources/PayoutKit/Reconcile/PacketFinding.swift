@@ -29,8 +29,11 @@ public enum PacketFinding: Sendable, Equatable {
     }
 
     private static func judge(_ record: HongbaoRecord, for packet: SentPacket) -> PacketFinding {
-        if let contradiction = record.contradiction(billNumber: packet.billNumber, openid: packet.openid, amount: packet.amount) {
-            return .discrepancy(status: record.status, detail: contradiction)
+        guard record.isRecord(of: packet.billNumber) else {
+            return .discrepancy(status: record.status, detail: "gethbinfo answered for bill number \(record.billNumber)")
+        }
+        if let otherPayment = record.otherPayment(openid: packet.openid, amount: packet.amount) {
+            return .discrepancy(status: record.status, detail: otherPayment)
         }
         if let refund = record.refundAmount, refund > packet.amount {
             return .discrepancy(status: record.status, detail: "gethbinfo reports a refund of \(refund.fen) fen, more than the \(packet.amount.fen) paid")

@@ -1,11 +1,14 @@
 import Foundation
 
 /// What a gethbinfo answer proves about an item — the contract's "settling what is still
-/// unknown". Only a record that matches the item (bill number, recipient, amount) settles
-/// it as paid or failed; after FATAL_ERROR a record of another payment proves this item was
-/// not paid under that number (BILLNO_CONFLICT); a number still unknown to the server a day
-/// after its first request was never accepted (EXPIRED). Anything else leaves the item
-/// unknown: sent again under its number when that is still safe, asked again later when not.
+/// unknown". Only a record of the item's bill number settles anything: one that matches the
+/// item (recipient, amount) settles it as paid or failed; one of another payment proves this
+/// item was not paid under that number (BILLNO_CONFLICT) — whether FATAL_ERROR led to the
+/// question or age did, since an old item is never sent again to provoke a FATAL_ERROR and
+/// would otherwise stay unknown for good (the item state model's `every_item_settles` found
+/// that); a number still unknown to the server a day after its first request was never
+/// accepted (EXPIRED). Anything else leaves the item unknown: sent again under its number
+/// when that is still safe, asked again later when not.
 struct Settlement {
     var outcome: SendOutcome
     var errCode: String?
@@ -29,12 +32,10 @@ struct Settlement {
     }
 
     private init?(_ record: HongbaoRecord, for item: WorkItem, now: Date, policy: RetryPolicy) {
-        if let contradiction = record.contradiction(billNumber: item.billNumber, openid: item.openid, amount: item.amount) {
-            guard item.lastErrCode != ErrorCode.fatalError.rawValue else {
-                self.init(failed: .billNumberConflict, message: "FATAL_ERROR, and \(contradiction): not paid under this number")
-                return
-            }
-            self.init(unsettled: contradiction, for: item, now: now, policy: policy)
+        if !record.isRecord(of: item.billNumber) {
+            self.init(unsettled: "gethbinfo answered for bill number \(record.billNumber)", for: item, now: now, policy: policy)
+        } else if let other = record.otherPayment(openid: item.openid, amount: item.amount) {
+            self.init(failed: .billNumberConflict, message: "\(other): another payment holds this number, not paid under it")
         } else if record.status.meansPaid {
             self.init(outcome: .sent(sendListID: record.detailID), errCode: nil, description: record.status.rawValue)
         } else if record.status == .failed {

@@ -47,10 +47,17 @@ public struct HongbaoRecord: Sendable, Equatable {
         self.refundAmount = refundAmount
     }
 
-    /// What in this record disagrees with the payment the ledger expects under `billNumber`,
-    /// if anything: such a record proves nothing about our item, so it never settles it.
-    public func contradiction(billNumber expected: BillNumber, openid: String, amount: Amount) -> String? {
-        if !billNumber.isEmpty && billNumber != expected.rawValue { return "gethbinfo answered for bill number \(billNumber)" }
+    /// Whether this is gethbinfo's record of `expected` at all: an answer naming another bill
+    /// number says nothing about ours.
+    public func isRecord(of expected: BillNumber) -> Bool {
+        billNumber.isEmpty || billNumber == expected.rawValue
+    }
+
+    /// What in this record shows a payment other than the one the ledger expects (another
+    /// recipient or amount), if anything. The server keeps one record per bill number, so
+    /// such a record proves the expected payment was not made under the number, and never
+    /// can be.
+    public func otherPayment(openid: String, amount: Amount) -> String? {
         if let recorded = self.openid, recorded != openid { return "gethbinfo reports recipient \(recorded), not \(openid)" }
         if let recorded = self.amount, recorded != amount { return "gethbinfo reports \(recorded.fen) fen, not \(amount.fen)" }
         return nil

@@ -2,8 +2,9 @@ import Foundation
 @testable import PayoutKit
 
 /// The run's view of the ledger, in memory, with the SQLite ledger's rules: a bill number is
-/// committed before any request and never changes, a final state never changes, and an
-/// outcome for an unknown item or bill number is refused. It survives a "crash" (a run that
+/// committed before any request and never changes, a state changes only as
+/// `ItemTransition.all` allows (so a final state never changes), and an outcome for an
+/// unknown item or bill number is refused. It survives a "crash" (a run that
 /// throws) the way the file does, so a second `Runner` resumes from it.
 actor InMemoryLedger: RunLedger {
     struct Item: Equatable {
@@ -67,11 +68,13 @@ actor InMemoryLedger: RunLedger {
     }
 
     func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
-        let candidates = items.indices.filter { items[$0].id > cursor && items[$0].billNumber == nil }.prefix(limit)
+        let candidates = items.indices.filter {
+            items[$0].id > cursor && items[$0].state == ItemTransition.claim.from && items[$0].billNumber == nil
+        }.prefix(limit)
         return candidates.map { index in
             sequence += 1
             items[index].billNumber = BillNumber(mchID: mchID, dateStamp: BeijingTime.dateStamp(now), sequence: sequence)
-            items[index].state = .sending
+            items[index].state = ItemTransition.claim.to
             items[index].claimedAt = now
             return workItem(items[index])
         }
@@ -80,8 +83,8 @@ actor InMemoryLedger: RunLedger {
     func release(_ released: [WorkItem]) throws {
         for item in released {
             guard let index = items.firstIndex(where: { $0.id == item.id }),
-                  items[index].state == .sending, items[index].attempts == 0 else { continue }
-            items[index].state = .pending
+                  items[index].state == ItemTransition.release.from, items[index].attempts == 0 else { continue }
+            items[index].state = ItemTransition.release.to
             items[index].claimedAt = nil
         }
     }
@@ -99,10 +102,7 @@ actor InMemoryLedger: RunLedger {
             guard let index = items.firstIndex(where: { $0.id == record.itemID && $0.billNumber == record.billNumber }) else {
                 throw Violation(description: "item \(record.itemID) with bill number \(record.billNumber) is not in the ledger")
             }
-            let old = items[index].state
-            guard old != .sent && old != .failed || old == record.newState else {
-                throw Violation(description: "item \(record.itemID) is \(old): a final item never changes state")
-            }
+            try ItemTransition.checkAnswer(item: record.itemID, from: items[index].state, to: record.newState)
             items[index].state = record.newState
             items[index].errCode = record.errCode ?? items[index].errCode
             items[index].sendListID = record.sendListID.flatMap { $0.isEmpty ? nil : $0 } ?? items[index].sendListID
