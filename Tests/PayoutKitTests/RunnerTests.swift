@@ -15,11 +15,11 @@ import Testing
     }
 
     static func run(
-        _ ledger: InMemoryLedger, _ api: ScriptedAPI, concurrency: Int = 32,
+        _ ledger: InMemoryLedger, _ api: ScriptedAPI, inFlight: ClosedRange<Int> = InFlightWindow.defaultBounds,
         observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) async throws -> RunEnd {
         var settings = RunSettings(campaign: ledger.campaign, mchID: "10000098", perMinute: 1800, quietHours: nil)
-        settings.concurrency = concurrency
+        settings.inFlight = inFlight
         let runner = Runner(
             ledger: ledger, api: api, settings: settings, clock: VirtualClock(start: morning), random: { 0 }, observe: observe)
         return try await runner.run()
@@ -105,7 +105,7 @@ import Testing
             Self.openid(1): [.afterGate("stopping", then: .pay)],
             Self.openid(2): [.afterGate("stopping", then: .pay)],
         ])
-        let end = try await Self.run(ledger, api, concurrency: 3) { event in
+        let end = try await Self.run(ledger, api, inFlight: 3...3) { event in
             if case .stopping = event { Task { await api.open("stopping") } }
         }
         #expect(end == .merchantRefused(.refused(ErrorCode("NOTENOUGH"), message: "余额不足")))

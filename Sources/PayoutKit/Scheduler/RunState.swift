@@ -10,6 +10,7 @@ struct RunState<Store: RunLedger> {
     private let origin: ContinuousClock.Instant
     private let lastItemID: Int
     private var limiter: RateLimiter
+    private var window: InFlightWindow
     private var retryQueue: [WorkItem]
     private var parked: [WorkItem] = []
     private var claimed: [WorkItem] = []
@@ -33,6 +34,8 @@ struct RunState<Store: RunLedger> {
         origin = clock.instant()
         let work = try await ledger.openWork(settings.campaign.id)
         limiter = try await Self.limiter(settings: settings, ledger: ledger, now: clock.now(), carried: work.carried)
+        window = InFlightWindow(ratePerSecond: limiter.fullRate, bounds: settings.inFlight)
+        progress.inFlightLimit = window.size
         retryQueue = work.carried
         cursor = work.pendingCursor
         lastItemID = work.lastItemID
@@ -102,9 +105,9 @@ struct RunState<Store: RunLedger> {
     }
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
-    /// limit all allow one; claims more never-tried items from the ledger when needed.
+    /// window all allow one; claims more never-tried items from the ledger when needed.
     mutating func nextItem(now: Date) async throws -> WorkItem? {
-        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        guard stopReason == nil, pausedUntil == nil, inFlight < window.size else { return nil }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
             (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
         }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
@@ -135,7 +138,7 @@ struct RunState<Store: RunLedger> {
     /// When to look again if no request completes first: the rate limiter's next slot or
     /// the next retry falling due.
     func wakeDeadline(now: Date) -> Date? {
-        guard stopReason == nil, pausedUntil == nil, inFlight < settings.concurrency else { return nil }
+        guard stopReason == nil, pausedUntil == nil, inFlight < window.size else { return nil }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
         return [rateDeadline, nextRetry].compactMap { $0 }.min()
     }
@@ -143,6 +146,9 @@ struct RunState<Store: RunLedger> {
     mutating func complete(_ item: WorkItem, record: AttemptRecord, outcome: SendOutcome, now: Date, observe: (RunEvent) -> Void) {
         inFlight -= 1
         progress.inFlight = inFlight
+        window.record(record.latency, outcome: outcome)
+        progress.inFlightLimit = window.size
+        progress.medianLatency = window.medianLatency
         var updated = item
         updated.state = record.newState
         updated.nextAttemptAt = record.nextAttemptAt

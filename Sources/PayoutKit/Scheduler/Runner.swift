@@ -8,9 +8,10 @@ public struct RunSettings: Sendable {
     public var quietHours: QuietHours?
     /// Exit at once with `.quietWindow` instead of sleeping through it.
     public var noWait = false
-    /// Requests in flight at once. Little's law: 1800/min is 30/s, so 300 ms answers need
-    /// about 10 in flight; 32 covers answers of up to a second at the full rate.
-    public var concurrency = 32
+    /// Requests in flight at once: the window moves between these bounds with the latency
+    /// the run observes (`InFlightWindow`), so slow answers never cap the rate; equal
+    /// bounds pin it.
+    public var inFlight = InFlightWindow.defaultBounds
     public var retry = RetryPolicy()
     /// Never-tried items given bill numbers per ledger transaction.
     public var claimBatch = 32
@@ -86,10 +87,15 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
     /// Starts whatever may start, arms one timer for the next deadline, and handles one
     /// event at a time until nothing is in flight and nothing more will start.
     private func loop(_ state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) async throws -> RunEnd {
+        var connections = 0
         while true {
             let now = clock.now()
             state.updatePause(now: now, observe: observe)
             wake(at: state.pauseDeadline, state: &state, group: &group)
+            if connections != state.progress.inFlightLimit {
+                connections = state.progress.inFlightLimit
+                api.keepConnections(connections)
+            }
             while let item = try await state.nextItem(now: now) {
                 group.addTask { try await self.attempt(item) }
             }

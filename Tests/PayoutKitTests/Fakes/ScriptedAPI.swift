@@ -1,11 +1,14 @@
 import Foundation
 @testable import PayoutKit
+import Synchronization
 
 /// The red packet API as a script: each recipient's requests are answered in turn by what
 /// the test wrote for them, and — like the real server — a bill number is paid at most once
 /// and re-entry with the same fields answers the first payment again. Answers written as
 /// XML fields go through the real `AnswerPolicy`, so the fake never decides what an answer
 /// means. Every request is logged in order, so a test asserts exactly what was asked.
+/// Answers come at once but report a scripted latency, which is what the run's in-flight
+/// window is fed.
 actor ScriptedAPI: RedpackAPI {
     /// What the server does with one sendredpack request.
     enum Send: Sendable {
@@ -13,6 +16,8 @@ actor ScriptedAPI: RedpackAPI {
         case pay
         /// Pay, then the answer is lost on the way back.
         case payAndLoseAnswer
+        /// No answer within `after`, the client's request timeout; nothing is paid.
+        case timeOut(after: Duration)
         /// Answer with these fields without paying (PROCESSING, an echo of another openid…).
         case answer([(String, String)])
         /// Pay, then answer with these fields (PROCESSING for a payment under way…).
@@ -55,13 +60,20 @@ actor ScriptedAPI: RedpackAPI {
     private var sent: [BillNumber: RedpackRequest] = [:]
     private var arrivals = 0
     private var openGates: Set<String> = []
+    private let latency: @Sendable (_ arrival: Int) -> Duration
+    private let kept = Mutex<[Int]>([])
     private var waiters: [(ready: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
     private let signer = Signer(key: APIKey("192006250b4c09247ec02edce69f6a2d"))
 
-    /// Scripts by openid; a recipient without one (or past its end) is paid.
-    init(sends: [String: [Send]] = [:], queries: [String: [Query]] = [:]) {
+    /// Scripts by openid; a recipient without one (or past its end) is paid. `latency`
+    /// gives the latency each send's answer reports, by arrival (1 for the first send).
+    init(
+        sends: [String: [Send]] = [:], queries: [String: [Query]] = [:],
+        latency: @escaping @Sendable (_ arrival: Int) -> Duration = { _ in .zero }
+    ) {
         self.sends = sends
         self.queries = queries
+        self.latency = latency
     }
 
     func send(_ request: RedpackRequest) async -> SendResult {
@@ -69,7 +81,16 @@ actor ScriptedAPI: RedpackAPI {
         sent[request.billNumber] = request
         arrivals += 1
         wakeWaiters()
-        return await perform(next(&sends, request.openid) ?? .pay, request)
+        return await perform(next(&sends, request.openid) ?? .pay, request, latency: latency(arrivals))
+    }
+
+    /// The connection pool sizes the run asked for, in order.
+    nonisolated var keptConnections: [Int] {
+        kept.withLock { $0 }
+    }
+
+    nonisolated func keepConnections(_ count: Int) {
+        kept.withLock { $0.append(count) }
     }
 
     /// Lets the requests held at `gate` go on.
@@ -90,24 +111,26 @@ actor ScriptedAPI: RedpackAPI {
             amount: asked?.amount, reason: status == .failed ? "发放失败" : nil))
     }
 
-    private func perform(_ step: Send, _ request: RedpackRequest) async -> SendResult {
+    private func perform(_ step: Send, _ request: RedpackRequest, latency: Duration) async -> SendResult {
         switch step {
         case .pay:
-            return classify(success(pay(request)), request)
+            return classify(success(pay(request)), request, latency: latency)
         case .payAndLoseAnswer:
             _ = pay(request)
-            return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: .zero)
+            return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: latency)
+        case .timeOut(let after):
+            return SendResult(outcome: .unknown(reason: "timed out"), errCode: nil, errCodeDescription: nil, latency: after)
         case .answer(let fields):
-            return classify(fields, request)
+            return classify(fields, request, latency: latency)
         case .payAndAnswer(let fields):
             _ = pay(request)
-            return classify(fields, request)
+            return classify(fields, request, latency: latency)
         case .afterArrivals(let count, let then):
             await wait { self.arrivals >= count }
-            return await perform(then, request)
+            return await perform(then, request, latency: latency)
         case .afterGate(let gate, let then):
             await wait { self.openGates.contains(gate) }
-            return await perform(then, request)
+            return await perform(then, request, latency: latency)
         }
     }
 
@@ -123,10 +146,10 @@ actor ScriptedAPI: RedpackAPI {
          ("total_amount", String(payment.amount.fen)), ("send_listid", payment.listID)]
     }
 
-    private func classify(_ fields: [(String, String)], _ request: RedpackRequest) -> SendResult {
+    private func classify(_ fields: [(String, String)], _ request: RedpackRequest, latency: Duration) -> SendResult {
         let body = try! XMLMessage.encode(fields.map { (name: $0.0, value: $0.1) })
         let answer = AnswerPolicy.classifySend(.success(HTTPResponse(status: 200, body: body)), request: request, signer: signer)
-        return SendResult(outcome: answer.outcome, errCode: answer.errCode, errCodeDescription: answer.errCodeDescription, latency: .zero)
+        return SendResult(outcome: answer.outcome, errCode: answer.errCode, errCodeDescription: answer.errCodeDescription, latency: latency)
     }
 
     private func next<Step>(_ scripts: inout [String: [Step]], _ openid: String) -> Step? {
