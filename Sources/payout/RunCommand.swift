@@ -18,10 +18,15 @@ struct RunCommand: AsyncParsableCommand {
     var allowReadableKeyFile = false
     @Option(name: .customLong("request-timeout"), help: "Seconds to wait for one answer before asking again under the same bill number.")
     var requestTimeout = 30.0
+    @Option(name: .customLong("max-in-flight"), help: "Most requests in flight at once: the run sizes its window from the answers' latency, up to this.")
+    var maxInFlight = InFlightWindow.defaultBounds.upperBound
 
     func validate() throws {
         guard requestTimeout >= 0.1 && requestTimeout <= 600 else {
             throw ValidationError("--request-timeout must be between 0.1 and 600 seconds")
+        }
+        guard (1...InFlightWindow.defaultBounds.upperBound).contains(maxInFlight) else {
+            throw ValidationError("--max-in-flight must be between 1 and \(InFlightWindow.defaultBounds.upperBound)")
         }
     }
 
@@ -33,6 +38,7 @@ struct RunCommand: AsyncParsableCommand {
             endpoint: SandboxEndpoint(merchant: MerchantEndpoint(allowReadableKeyFile: allowReadableKeyFile)))
         run.noWait = noWait
         run.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        run.inFlight = min(InFlightWindow.defaultBounds.lowerBound, maxInFlight)...maxInFlight
         run.observe = { display.show($0) }
         let stop = run.stop
         let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {
