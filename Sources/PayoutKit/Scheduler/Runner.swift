@@ -86,15 +86,19 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
 
     /// Starts whatever may start, arms one timer for the next deadline, and handles one
     /// event at a time until nothing is in flight and nothing more will start.
+    ///
+    /// The connection pool follows the window up at once and down only once it has halved:
+    /// a window jittering around one size must not close connections only to open them again.
     private func loop(_ state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) async throws -> RunEnd {
         var connections = 0
         while true {
             let now = clock.now()
             state.updatePause(now: now, observe: observe)
             wake(at: state.pauseDeadline, state: &state, group: &group)
-            if connections != state.progress.inFlightLimit {
-                connections = state.progress.inFlightLimit
-                api.keepConnections(connections)
+            let window = state.progress.inFlightLimit
+            if window > connections || window <= connections / 2 {
+                connections = window
+                api.keepConnections(window)
             }
             while let item = try await state.nextItem(now: now) {
                 group.addTask { try await self.attempt(item) }
