@@ -18,8 +18,7 @@ func generatedCampaign(count: Int, amount: Int = 100, manifestExtra: String = ""
 /// Imports `folder`'s campaign (from `manifest`) and runs it in-process against `sandbox`.
 func runCampaign(
     _ folder: CampaignFolder, manifest name: String = "m.yaml", against sandbox: RedpackSandbox,
-    clock: any RunClock = SystemClock(), stop: StopSignal = StopSignal(),
-    configure: (inout RunSettings) -> Void = { _ in }, observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    clock: any RunClock = SystemClock(), stop: StopSignal = StopSignal(), configure: (inout RunSettings) -> Void = { _ in }
 ) async throws -> RunEnd {
     let manifest = try ManifestLoader.load(folder.url.appendingPathComponent(name).path)
     return try await CampaignImport.withImported(manifest, at: folder.ledgerPath) { ledger, _ in
@@ -30,7 +29,7 @@ func runCampaign(
         configure(&settings)
         let client = try sandbox.client()
         defer { client.shutdown() }
-        return try await Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop, observe: observe).run()
+        return try await Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop).run()
     }
 }
 

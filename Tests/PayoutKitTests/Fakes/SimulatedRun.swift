@@ -1,13 +1,12 @@
 import Foundation
 @testable import PayoutKit
-import PayoutTestSupport
 
 /// A run's bookkeeping driven as the runner's loop drives it, against a server that answers
-/// every request `latency` after it starts, on a virtual clock: start times are exact
+/// every request `latency` after it starts, on a stepped clock: start times are exact
 /// however many requests are in flight, and minutes of sending take milliseconds.
 ///
 /// (The `Runner` itself cannot give this: its requests run as concurrent tasks, and a
-/// virtual clock jumps for whichever task sleeps first.)
+/// virtual clock jumps for whichever task sleeps first and moves with the machine's time.)
 struct SimulatedRun {
     /// Every start, from the run's beginning.
     var starts: [Duration] = []
@@ -21,7 +20,7 @@ struct SimulatedRun {
         let ledger = InMemoryLedger(amounts: Array(repeating: 100, count: items))
         var settings = RunSettings(campaign: ledger.campaign, mchID: "10000098", perMinute: perMinute, quietHours: nil)
         settings.inFlight = inFlight
-        let clock = VirtualClock(start: RunnerTests.morning)
+        let clock = SteppedClock(start: RunnerTests.morning)
         let origin = clock.instant()
         var state = try await RunState(ledger: ledger, settings: settings, clock: clock)
         var flying: [(due: Date, item: WorkItem)] = []
