@@ -23,7 +23,7 @@ enum StatusReport {
     }
 
     static func packetLines(_ packets: PacketSummary) -> [String] {
-        let percent = packets.claimedPercent.map { String(format: "  %.1f%% of sent", $0) } ?? ""
+        let percent = packets.claimedPermille.map { "  \($0 / 10).\($0 % 10)% of sent" } ?? ""
         return [
             "packets (payout reconcile; last reconciled: \(packets.lastReconciled.map(BeijingTime.iso8601) ?? "never"))",
             row("claimed", packets.claimed, width: 16) + percent,

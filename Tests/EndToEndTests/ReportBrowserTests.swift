@@ -1,10 +1,12 @@
 import Foundation
+import RedpackSandbox
 import Testing
 
 /// The demo campaign's HTML report in a real browser: it loads from a file with no console
 /// error and no request beyond itself, shows the headline figures, switches to the narrow
-/// chart on a phone and to the wide one on paper. The screenshots and the PDF are left in a
-/// temporary folder (printed below) for a person to look at.
+/// chart on a phone and to the wide one on paper; once reconciled, its claims and claim curve
+/// too. The screenshots and the PDF are left in a temporary folder (printed below) for a
+/// person to look at.
 @Suite struct ReportBrowserTests {
     /// `Scripts/test` sets it, so the browser test can never be skipped silently there.
     static let required = ProcessInfo.processInfo.environment["PAYOUT_BROWSER_TEST"] == "1"
@@ -14,20 +16,9 @@ import Testing
 
     @Test(.enabled(if: HeadlessChromium.executable != nil || required, "needs chromium: run Scripts/setup-test-tools"))
     func demoReportRendersOfflineWithItsHeadlineFigures() throws {
-        let folder = try CampaignFolder(manifest: try String(contentsOf: Self.demo.appendingPathComponent("lantern.yaml"), encoding: .utf8),
-                                        recipients: nil)
+        let (folder, csv) = try Self.paidDemo()
         defer { folder.remove() }
-        let csv = try String(contentsOf: Self.demo.appendingPathComponent("lantern.csv"), encoding: .utf8)
-        try folder.write("lantern.csv", csv)
-        let run = try folder.payout("run", "m.yaml", "--quiet")
-        try #require(run.status == 0, "\(run.stderr)")
-        let report = try folder.payout("report", "m.yaml", "-o", "lantern.html")
-        try #require(report.status == 0, "\(report.stderr)")
-
-        let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("payout-report-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let page = artifacts.appendingPathComponent("lantern.html")
-        try FileManager.default.copyItem(at: folder.url.appendingPathComponent("lantern.html"), to: page)
+        let (artifacts, page) = try Self.report(of: folder)
         let browser = try HeadlessChromium(folder: artifacts)
         let tab = try BrowserTab(browser)
         try tab.open(page, width: 1280, mobile: false)
@@ -53,6 +44,69 @@ import Testing
         try #require(try Data(contentsOf: artifacts.appendingPathComponent("report.png")).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         try #require(try Data(contentsOf: artifacts.appendingPathComponent("report.pdf")).prefix(5) == Data("%PDF-".utf8))
         print("report screenshots and PDF: \(artifacts.path)")
+    }
+
+    /// The demo a few seconds after its run, as the week of a campaign goes on: reconcile finds
+    /// the packets its bundled sandbox has claimed (70%, 10 s after payment), and the page shows
+    /// the figures `status` shows and the claim curve, on a wide screen and on a phone.
+    @Test(.enabled(if: HeadlessChromium.executable != nil || required, "needs chromium: run Scripts/setup-test-tools"))
+    func reconciledDemoReportShowsClaimsAndTheirCurve() throws {
+        let (folder, _) = try Self.paidDemo()
+        defer { folder.remove() }
+        Thread.sleep(forTimeInterval: SandboxEndpoint.demoLifecycle.claimDelay + 1)
+        let reconcile = try folder.payout("reconcile", "m.yaml")
+        try #require([0, 75].contains(reconcile.status), "\(reconcile.stderr)")
+        let status = try folder.payout("status", "m.yaml", "--json")
+        let object = try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any]
+        let claimed = try #require(((object?["packets"] as? [String: Any])?["claimed"] as? [String: Any])?["count"] as? Int)
+        try #require(claimed > 0, "the sandbox claims 70% of the packets")
+        let (artifacts, page) = try Self.report(of: folder)
+
+        let browser = try HeadlessChromium(folder: artifacts)
+        let tab = try BrowserTab(browser)
+        try tab.open(page, width: 1280, mobile: false)
+        let packets = try tab.evaluate("document.querySelectorAll('.figures')[1].innerText")
+        #expect(packets.contains("Claimed") && packets.contains("\(claimed)") && packets.contains("% of sent"), "\(packets)")
+        #expect(packets.contains("Refunded") && packets.contains("Not yet claimed"))
+        #expect(try tab.evaluate("document.getElementById('claims-alt').innerText").contains("within 24 hours"))
+        let chart = "document.querySelector('svg.chart-%@[aria-labelledby=claims-alt]')"
+        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "block")
+        #expect(try tab.evaluate("\(String(format: chart, "wide")).getBoundingClientRect().width > 900 ? 'wide' : 'narrow'") == "wide")
+        try tab.screenshot(to: artifacts.appendingPathComponent("claims.png"))
+
+        try tab.open(page, width: 390, mobile: true)
+        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "narrow"))).display") == "block")
+        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "none")
+        #expect(try tab.evaluate("document.documentElement.scrollWidth <= 390 ? 'fits' : 'overflows'") == "fits")
+        try tab.screenshot(to: artifacts.appendingPathComponent("claims-phone.png"))
+        #expect(tab.requests.allSatisfy { $0 == page.absoluteString }, "no request but the page itself: \(tab.requests)")
+        #expect(tab.problems == [], "console errors or warnings")
+        print("reconciled report screenshots: \(artifacts.path)")
+    }
+
+    /// The demo campaign, paid through its bundled sandbox, in a folder of its own.
+    static func paidDemo() throws -> (folder: CampaignFolder, csv: String) {
+        let folder = try CampaignFolder(manifest: try String(contentsOf: demo.appendingPathComponent("lantern.yaml"), encoding: .utf8),
+                                        recipients: nil)
+        let csv = try String(contentsOf: demo.appendingPathComponent("lantern.csv"), encoding: .utf8)
+        try folder.write("lantern.csv", csv)
+        let run = try folder.payout("run", "m.yaml", "--quiet")
+        guard run.status == 0 else {
+            folder.remove()
+            throw HeadlessChromium.Failure(description: "the demo's run failed: \(run.stderr)")
+        }
+        return (folder, csv)
+    }
+
+    /// The folder's HTML report, copied into a new folder that keeps the browser's screenshots.
+    static func report(of folder: CampaignFolder) throws -> (artifacts: URL, page: URL) {
+        let report = try folder.payout("report", "m.yaml", "-o", "lantern.html")
+        guard report.status == 0 else { throw HeadlessChromium.Failure(description: "payout report failed: \(report.stderr)") }
+        let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("payout-report-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let page = artifacts.appendingPathComponent("lantern.html")
+        try FileManager.default.copyItem(at: folder.url.appendingPathComponent("lantern.html"), to: page)
+        return (artifacts, page)
     }
 
     /// Recipients, paid amount and budget share as the page should print them, from the CSV.

@@ -57,7 +57,8 @@ import Testing
         #expect(record.status == .received, "--claim 1:0 opens every packet at once")
         let paid = try #require(try sandbox.entries().last(where: \.paid))
         let serverTime = try #require(paid.time.flatMap(BeijingTime.date(fromISO8601:)))
-        #expect(abs(serverTime.timeIntervalSince(started.addingTimeInterval(-90_000))) < 30, "the server runs 25 h behind")
+        let behind = (started.addingTimeInterval(-90_001)...Date().addingTimeInterval(-89_999))
+        #expect(behind.contains(serverTime), "the server runs 25 h behind, however long the test took")
     }
 
     @Test func refundAfterAndBillNumberTTLReachTheRunningSandbox() async throws {

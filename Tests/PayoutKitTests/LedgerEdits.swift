@@ -14,12 +14,13 @@ extension ReportLedger {
         try await request(item, at: 1, outcome: "sent", state: .sent)
     }
 
-    /// What reconcile records of a paid packet that gethbinfo reports with `status`.
-    func packet(_ item: WorkItem, _ status: HongbaoRecord.Status, refund: Int? = nil) async throws {
+    /// What reconcile records of a paid packet that gethbinfo reports with `status` (opened at
+    /// `received`, when it says RECEIVED).
+    func packet(_ item: WorkItem, _ status: HongbaoRecord.Status, refund: Int? = nil, received: Date? = nil) async throws {
         let packet = SentPacket(itemID: item.id, line: item.line, openid: item.openid, amount: item.amount, billNumber: item.billNumber)
         let record = HongbaoRecord(
             billNumber: item.billNumber.rawValue, status: status, detailID: "d", openid: item.openid, amount: item.amount,
-            reason: nil, refundedAt: refund.map { _ in Self.morning }, refundAmount: refund.map(Amount.init(fen:)))
+            reason: nil, receivedAt: received, refundedAt: refund.map { _ in Self.morning }, refundAmount: refund.map(Amount.init(fen:)))
         try await ledger.record(.observed(record), for: packet, at: Self.morning)
     }
 

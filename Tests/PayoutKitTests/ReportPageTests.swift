@@ -10,7 +10,7 @@ import Testing
     static let hostileWishing = "</p><img src=x onerror=alert(1)> 祝 &amp; \"你\""
     static let hostileMessage = "<b onmouseover='x'>余额</b> & more"
 
-    static func page(actName: String, wishing: String, failed: Bool = true) async throws -> String {
+    static func page(actName: String, wishing: String, failed: Bool = true, reconciled: Bool = false) async throws -> String {
         try await ReportLedger.with(amounts: [100, 200, 300], actName: actName, wishing: wishing) { fixture in
             let items = try await fixture.claim(2)
             let run = try await fixture.ledger.startRun("c1", at: ReportLedger.morning)
@@ -19,6 +19,10 @@ import Testing
                 try await fixture.request(items[1], at: 2, outcome: "failed", state: .failed, code: "PARAM_ERROR<i>", message: hostileMessage)
             }
             try await fixture.ledger.finishRun(run, end: .interrupted, at: ReportLedger.morning.addingTimeInterval(3))
+            if reconciled {
+                try await fixture.packet(items[0], .received, received: ReportLedger.morning.addingTimeInterval(40))
+                try await fixture.ledger.markReconciled(fixture.campaign, at: ReportLedger.morning.addingTimeInterval(50))
+            }
             let report = CampaignReport(
                 try await fixture.ledger.reportSnapshot("c1"),
                 settings: .init(budget: nil, perMinute: 1800, campaignArguments: "m.yaml"), generatedAt: ReportLedger.morning.addingTimeInterval(60))
@@ -46,6 +50,17 @@ import Testing
         #expect(parsed.elements(named: "h1").map(\.text) == [Self.hostileActName])
         #expect(parsed.elements(named: "p").contains { $0.text == Self.hostileWishing })
         #expect(parsed.elements(named: "section").count == 4, "sends, status, failures, texts")
+    }
+
+    @Test func aReconciledPageStillEscapesAndParsesCleanly() async throws {
+        let html = try await Self.page(actName: Self.hostileActName, wishing: Self.hostileWishing, reconciled: true)
+        #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;q&#39;"))
+        #expect(html.contains("&lt;b onmouseover=&#39;x&#39;&gt;余额&lt;/b&gt; &amp; more"))
+        let parsed = try ParsedHTML(html)
+        #expect(parsed.problems == [], "libxml2's HTML parser found problems")
+        #expect(parsed.elements(named: "script").isEmpty && parsed.elements(named: "img").isEmpty)
+        #expect(parsed.elements(named: "h1").map(\.text) == [Self.hostileActName])
+        #expect(parsed.elements(named: "section").count == 5, "sends, claims, status, failures, texts")
     }
 
     @Test func theParserCheckCatchesBrokenMarkup() throws {

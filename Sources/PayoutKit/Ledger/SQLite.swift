@@ -108,6 +108,21 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body`'s reads against one state of the file. A deferred transaction takes no
+    /// write lock: a run or reconcile writing meanwhile neither waits nor shows half its work
+    /// (in WAL mode the first read fixes what every later one sees).
+    func snapshot<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     func failure(_ message: String, code: Int32) -> LedgerError {
         LedgerError("ledger \(path): \(message)", resultCode: ResultCode(rawValue: code))
     }

@@ -81,12 +81,13 @@ extension Ledger {
         var summary = PacketSummary()
         _ = try db.prepare("""
             SELECT CASE WHEN packet_status IS NULL THEN 'SENT' ELSE packet_status END AS status, COUNT(*),
-                   SUM(amount), SUM(COALESCE(refund_amount, 0))
+                   SUM(amount), SUM(COALESCE(refund_amount, 0)), SUM(packet_status IS NOT NULL)
             FROM items WHERE id BETWEEN ? AND ? AND state = 'sent' GROUP BY status
             """).rows(range) { row in
                 let tally = PacketSummary.Tally(count: row.int(1), amount: Amount(fen: row.int(2)))
                 summary.sent.count += tally.count
                 summary.sent.amount = summary.sent.amount + tally.amount
+                summary.answered += row.int(4)
                 switch row.text(0) {
                 case HongbaoRecord.Status.received.rawValue: summary.claimed = tally
                 case HongbaoRecord.Status.refunding.rawValue: summary.refunding = tally

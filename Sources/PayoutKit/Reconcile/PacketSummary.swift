@@ -16,6 +16,10 @@ public struct PacketSummary: Sendable, Equatable {
     public var refunded = Tally()
     /// SENT, or never reconciled: neither claimed nor refunded yet, as far as the ledger knows.
     public var notYetClaimed = Tally()
+    /// Sent items gethbinfo has answered about under their current bill number: reconcile has
+    /// learned something even when no pass went through every packet (a million packets take
+    /// longer than a day at the query rate, so a pass is often interrupted).
+    public var answered = 0
     /// Items whose current bill number drew a gethbinfo answer that contradicts the ledger.
     public var discrepancies = 0
     /// Items that were given a new bill number by `reissue`.
@@ -32,4 +36,13 @@ public struct PacketSummary: Sendable, Equatable {
     public var claimedPercent: Double? {
         sent.count == 0 ? nil : Double(claimed.count) * 100 / Double(sent.count)
     }
+
+    /// The same share in tenths of a percent, rounded half up from integers: what people read
+    /// (`status`, the HTML report), so that both print the same figure.
+    public var claimedPermille: Int? {
+        sent.count == 0 ? nil : (claimed.count * 1000 + sent.count / 2) / sent.count
+    }
+
+    /// Reconcile has recorded something about this campaign's packets.
+    public var isReconciled: Bool { lastReconciled != nil || answered > 0 }
 }

@@ -1,12 +1,10 @@
 import Foundation
 
 /// What the HTML report says about a campaign, computed from the ledger's aggregates: the
-/// headline figures, the sends over time with their pauses, the status breakdown and the
-/// failures with what to do about them. Amounts stay integer fen until they are printed.
-///
-/// Claimed and refunded packets and the claim curve join this model once `reconcile`
-/// records what became of each packet: two more `headline` figures and one more section in
-/// `ReportPage`. The ledger holds no such data yet, so the model has no place for it yet.
+/// headline figures, the sends over time with their pauses, the status breakdown, the
+/// failures with what to do about them and — once `reconcile` has recorded what became of
+/// the packets — the claims, refunds and claim curve. Amounts stay integer fen until they are
+/// printed.
 public struct CampaignReport: Sendable {
     public struct Settings: Sendable {
         public var budget: Amount?
@@ -51,6 +49,10 @@ public struct CampaignReport: Sendable {
     public var pauses: [CampaignPause]
     public var runs: [RunRecord]
     public var requestMinutes: [ReportSnapshot.MinuteCount]
+    /// `status`'s packet figures, read in the same snapshot as the rest.
+    public var packets: PacketSummary
+    /// Nil until reconcile has recorded something about the paid packets.
+    public var claimCurve: ClaimCurve?
 
     public init(_ snapshot: ReportSnapshot, settings: Settings, generatedAt: Date) {
         campaign = snapshot.campaign
@@ -59,6 +61,8 @@ public struct CampaignReport: Sendable {
         outcomes = snapshot.outcomes
         runs = snapshot.runs
         requestMinutes = snapshot.minutes
+        packets = snapshot.packets
+        claimCurve = ClaimCurve(claims: snapshot.claims, packets: snapshot.packets)
         failures = Self.failureRows(snapshot.outcomes)
         let finished = snapshot.outcomes.tally(Self.waitingStates).count == 0
         pauses = CampaignPause.history(runs: snapshot.runs, minutes: snapshot.minutes, campaignFinished: finished)

@@ -1,5 +1,7 @@
 /// Okabe and Ito's colour-blind-safe palette, one colour per meaning across the whole page:
-/// blue is always paid, vermillion failed, orange waiting for an answer.
+/// blue is always paid (and a claimed packet is paid money that reached its recipient),
+/// vermillion failed, orange waiting for an answer, grey not happened yet, reddish purple
+/// money that came back.
 enum ChartPalette {
     static let paid = "#0072B2"
     static let failed = "#D55E00"
@@ -7,6 +9,9 @@ enum ChartPalette {
     static let sending = "#56B4E9"
     static let pending = "#BBBBBB"
     static let limit = "#009E73"
+    static let refunded = "#CC79A7"
+    /// Refunding is refunded, drawn lighter: the money is on its way back.
+    static let refundingOpacity = "0.45"
     static let ink = "#1F2328"
     static let muted = "#656D76"
     static let grid = "#E4E7EB"

@@ -1,7 +1,9 @@
 import Foundation
 
 /// The HTML report's queries. SQLite aggregates on the ledger's own executor — by state and
-/// err_code, and by minute — so a million-row campaign reads back as a few hundred rows.
+/// err_code, by minute of sending, by minutes from send to claim — so a million-row campaign
+/// reads back as a few hundred rows. They read one state of the file, so the page's figures
+/// add up even while a run or reconcile writes.
 extension Ledger {
     /// Longest err_code and server message the report shows: they come from the server, and
     /// a hostile one must not be able to inflate the page.
@@ -12,9 +14,12 @@ extension Ledger {
         guard let campaign = try campaign(campaignID) else {
             throw LedgerError("campaign \(campaignID) is not in the ledger \(path)")
         }
-        let range: [SQLValue] = [.integer(campaign.itemIDs.lowerBound), .integer(campaign.itemIDs.upperBound)]
-        return ReportSnapshot(
-            campaign: campaign, outcomes: try outcomeGroups(range), minutes: try requestMinutes(range), runs: try runs(campaignID))
+        let range = Self.range(campaign)
+        return try db.snapshot { () throws(LedgerError) in
+            ReportSnapshot(
+                campaign: campaign, outcomes: try outcomeGroups(range), minutes: try requestMinutes(range), runs: try runs(campaignID),
+                packets: try packetSummary(of: campaign), claims: try claimMinutes(range))
+        }
     }
 
     /// A `sent` item may still carry the err_code of an earlier unknown answer: it is ignored.
@@ -46,5 +51,30 @@ extension Ledger {
                 return ReportSnapshot.MinuteCount(
                     minute: minute, paid: paid, failed: failed, other: row.int(3) - paid - failed, firstRequest: first, lastRequest: last)
             }.compactMap { $0 }
+    }
+
+    /// Claimed packets by whole minutes from send to claim. The send is the first request
+    /// under the item's bill number or, when a crash left that unrecorded, the moment just
+    /// before it when the number was claimed; the claim is gethbinfo's rcv_time, in whole
+    /// seconds, so a claim within a second of its send can seem to precede it: minute 0. A day
+    /// or more, or a time the ledger lacks, is minute 1440: the nil row.
+    ///
+    /// The inner query (kept apart by its LIMIT) computes each claim's minute once, and with
+    /// plain arithmetic: SQLite would evaluate a reused expression again per use, and
+    /// `round()` is slow enough to matter at a million rows. Times are whole milliseconds,
+    /// and julianday's error is far smaller, so adding 0.6 ms before flooring puts a claim
+    /// exactly a minute after its send in the next minute, and nothing earlier.
+    private func claimMinutes(_ range: [SQLValue]) throws(LedgerError) -> [ReportSnapshot.ClaimCount] {
+        let horizon = ClaimCurve.horizonMinutes
+        return try db.prepare("""
+            SELECT NULLIF(minute, \(horizon)), COUNT(*) FROM (
+                SELECT MIN(COALESCE(MAX(CAST(COALESCE(julianday(received_at) - julianday(first_sent_at),
+                                                      julianday(received_at) - 2440587.5 - claimed_at / 86400.0) * 1440 + 0.00001
+                                             AS INTEGER), 0), \(horizon)), \(horizon)) AS minute
+                FROM items WHERE id BETWEEN ? AND ? AND state = 'sent' AND packet_status = 'RECEIVED' LIMIT -1)
+            GROUP BY minute ORDER BY minute
+            """).rows(range) { row in
+                ReportSnapshot.ClaimCount(minute: row.isNull(0) ? nil : row.int(0), count: row.int(1))
+            }
     }
 }

@@ -5,11 +5,10 @@ import Foundation
 /// Content-Security-Policy forbids every fetch, so even a mistake could not make it load
 /// anything, and a hostile text could not run.
 public enum ReportPage {
-    /// The page's sections, top to bottom. The claim curve, once reconcile records claims,
-    /// is one more entry here.
+    /// The page's sections, top to bottom: the claims follow the sends, as they did in time.
     static let sections: [@Sendable (CampaignReport) -> HTML] = [
-        HeaderSection.html, HeadlineSection.html, SendsSection.html, StatusSection.html, FailuresSection.html,
-        TextsSection.html, FooterSection.html,
+        HeaderSection.html, HeadlineSection.html, SendsSection.html, ClaimsSection.html, StatusSection.html,
+        FailuresSection.html, TextsSection.html, FooterSection.html,
     ]
 
     public static func html(_ report: CampaignReport) -> String {

@@ -43,17 +43,40 @@ public struct ReportSnapshot: Sendable, Equatable {
         public var total: Int { paid + failed + other }
     }
 
+    /// Claimed packets that were opened `minute` whole minutes after they were sent: the claim
+    /// curve's data, at most one row per minute of a day.
+    public struct ClaimCount: Sendable, Equatable {
+        /// Nil for packets opened a day or more after their send, and for any whose claim or
+        /// send time the ledger lacks.
+        public var minute: Int?
+        public var count: Int
+
+        public init(minute: Int?, count: Int) {
+            self.minute = minute
+            self.count = count
+        }
+    }
+
     public var campaign: CampaignRecord
     public var outcomes: [OutcomeGroup]
     /// Only minutes with requests, oldest first.
     public var minutes: [MinuteCount]
     public var runs: [RunRecord]
+    /// What reconcile learned of the paid packets: the same figures `status` prints.
+    public var packets: PacketSummary
+    /// Only minutes with claims, soonest first; the later-or-unknown row last.
+    public var claims: [ClaimCount]
 
-    public init(campaign: CampaignRecord, outcomes: [OutcomeGroup], minutes: [MinuteCount], runs: [RunRecord]) {
+    public init(
+        campaign: CampaignRecord, outcomes: [OutcomeGroup], minutes: [MinuteCount], runs: [RunRecord], packets: PacketSummary,
+        claims: [ClaimCount]
+    ) {
         self.campaign = campaign
         self.outcomes = outcomes
         self.minutes = minutes
         self.runs = runs
+        self.packets = packets
+        self.claims = claims
     }
 
 }

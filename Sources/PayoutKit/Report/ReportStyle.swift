@@ -2,7 +2,7 @@
 /// tabular figures for money, one column on a phone, and colours that survive printing.
 enum ReportStyle {
     static let css: HTML = """
-        :root{--ink:#1F2328;--muted:#656D76;--line:#D8DEE4;--soft:#F6F8FA;--paid:#0072B2;--failed:#D55E00;--waiting:#E69F00}
+        :root{--ink:#1F2328;--muted:#656D76;--line:#D8DEE4;--soft:#F6F8FA;--paid:#0072B2;--failed:#D55E00;--waiting:#E69F00;--refunded:#CC79A7}
         *{box-sizing:border-box}
         html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
         body{margin:0;background:#FFFFFF;color:var(--ink);font:15px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC",\
@@ -22,6 +22,10 @@ enum ReportStyle {
         .figure.paid{border-top-color:var(--paid)}
         .figure.failed{border-top-color:var(--failed)}
         .figure.waiting{border-top-color:var(--waiting)}
+        .figure.claimed{border-top-color:var(--paid)}
+        .figure.refunded{border-top-color:var(--refunded)}
+        .figure.unclaimed{border-top-color:#BBBBBB}
+        .note.reconcile{margin:10px 0 0}
         .figure .label{font-size:13px;color:var(--muted)}
         .figure .value{display:block;font-size:28px;line-height:1.3;font-weight:650;font-variant-numeric:tabular-nums}
         .figure .sub{display:block;font-size:14px;font-variant-numeric:tabular-nums}
@@ -43,6 +47,7 @@ enum ReportStyle {
         .legend{display:flex;flex-wrap:wrap;gap:6px 20px;font-size:13px;color:var(--muted);margin:0 0 8px;padding:0;list-style:none}
         .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
         .swatch.line{height:0;border-top:2px dashed var(--limit,#009E73);border-radius:0;vertical-align:3px;width:18px}
+        .swatch.curve{height:0;border-top:3px solid var(--paid);border-radius:0;vertical-align:3px;width:18px}
         .swatch.hatch{background:repeating-linear-gradient(45deg,#A8AEB5 0 2px,#F3F4F6 2px 5px)}
         figure{margin:0}
         svg.chart{display:block;width:100%;height:auto}

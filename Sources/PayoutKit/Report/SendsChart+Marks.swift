@@ -44,22 +44,10 @@ extension SendsChart {
     }
 
     var grid: HTML {
-        let l = layout
-        var parts: [HTML] = []
-        for value in stride(from: 0, through: yMax + yStep / 2, by: yStep) {
-            let y = Self.number(plotY(value))
-            parts.append("""
-                <line x1="\(Self.number(l.left))" x2="\(Self.number(l.right))" y1="\(y)" y2="\(y)" stroke="\(ChartPalette.grid)"/>\
-                <text x="\(Self.number(l.left - l.font * 0.6))" y="\(y)" text-anchor="end" dominant-baseline="central" \
-                fill="\(ChartPalette.muted)">\(ReportFormat.rate(value))</text>
-                """)
+        let lines: [HTML] = stride(from: 0, through: yMax + yStep / 2, by: yStep).map { value in
+            gridLine(y: plotY(value), label: ReportFormat.rate(value))
         }
-        let middle = Self.number((l.top + l.plotBottom) / 2), x = Self.number(l.font * 0.8)
-        parts.append("""
-            <text x="\(x)" y="\(middle)" transform="rotate(-90 \(x) \(middle))" text-anchor="middle" \
-            dominant-baseline="central" fill="\(ChartPalette.ink)">requests per minute</text>
-            """)
-        return "\(parts)"
+        return "\(lines)\(yTitle("requests per minute"))"
     }
 
     var bars: HTML {
@@ -78,7 +66,7 @@ extension SendsChart {
                     """)
                 base = top
             }
-            return layout.barTitles ? "<g><title>\(barTitle(bin))</title>\(rects)</g>" : "\(rects)"
+            return layout.hoverTitles ? "<g><title>\(barTitle(bin))</title>\(rects)</g>" : "\(rects)"
         }
         return "\(parts)"
     }
@@ -102,23 +90,11 @@ extension SendsChart {
     }
 
     var xAxis: HTML {
-        let l = layout, bottom = l.plotBottom
-        var parts: [HTML] = ["""
-            <line x1="\(Self.number(l.left))" x2="\(Self.number(l.right))" y1="\(Self.number(bottom))" y2="\(Self.number(bottom))" stroke="\(ChartPalette.ink)"/>
-            """]
-        for tick in axis.ticks(spacing: l.tickSpacing) {
-            let x = Self.number(tick.x)
-            let day: HTML = tick.day.map { "<tspan x=\"\(x)\" dy=\"1.2em\" fill=\"\(ChartPalette.muted)\">\($0)</tspan>" } ?? ""
-            parts.append("""
-                <line x1="\(x)" x2="\(x)" y1="\(Self.number(bottom))" y2="\(Self.number(bottom + l.font * 0.4))" stroke="\(ChartPalette.ink)"/>\
-                <text x="\(x)" y="\(Self.number(bottom + l.font * 1.5))" text-anchor="middle" fill="\(ChartPalette.ink)">\(tick.clock)\(day)</text>
-                """)
+        let ticks = axis.ticks(spacing: layout.tickSpacing).map { tick -> (x: Double, label: HTML) in
+            let day: HTML = tick.day.map { "<tspan x=\"\(Self.number(tick.x))\" dy=\"1.2em\" fill=\"\(ChartPalette.muted)\">\($0)</tspan>" } ?? ""
+            return (tick.x, "\(tick.clock)\(day)")
         }
-        parts.append("""
-            <text x="\(Self.number(l.right))" y="\(Self.number(l.height - l.font * 0.3))" text-anchor="end" fill="\(ChartPalette.ink)">\
-            Beijing time (UTC+8)</text>
-            """)
-        return "\(parts)"
+        return xAxis(ticks: ticks, end: layout.right, title: "Beijing time (UTC+8)")
     }
 
     /// Numbered circles above the pauses, in up to two rows so that close pauses stay legible.

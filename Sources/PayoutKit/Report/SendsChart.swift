@@ -4,43 +4,20 @@ import Foundation
 /// hatched bands with numbered markers keyed to the pause table, cut-out time as narrow grey
 /// breaks, the manifest's per-minute limit as a dashed line, Beijing-time ticks.
 ///
-/// Drawn twice, wide and narrow, because SVG text scales with the drawing: CSS shows the
-/// variant whose labels stay readable at the screen's width (and the wide one on paper).
-struct SendsChart {
-    struct Layout {
-        var name: String
-        var width: Double
-        var height: Double
-        var font: Double
-        var left: Double
-        var top: Double
-        var bottom: Double
-        var cutWidth: Double
-        var tickSpacing: Double
-        /// Hover details per bar: only where there is a pointer to hover with.
-        var barTitles: Bool
-
-        static let wide = Layout(name: "wide", width: 1000, height: 340, font: 13, left: 70, top: 44, bottom: 56,
-                                 cutWidth: 30, tickSpacing: 80, barTitles: true)
-        static let narrow = Layout(name: "narrow", width: 560, height: 480, font: 22, left: 112, top: 72, bottom: 96,
-                                   cutWidth: 44, tickSpacing: 130, barTitles: false)
-
-        var right: Double { width - font * 1.5 }
-        var plotBottom: Double { height - bottom }
-    }
-
+/// Drawn twice, in the wide and the narrow `ChartLayout`.
+struct SendsChart: ReportChart {
     let timeline: SendTimeline
     let pauses: [CampaignPause]
     let limit: Int
     let end: Date
-    let layout: Layout
+    let layout: ChartLayout
     let axis: TimeAxis
     /// The busiest bin's requests per minute.
     let peak: Double
     let yStep: Double
     let yMax: Double
 
-    init(report: CampaignReport, layout: Layout) {
+    init(report: CampaignReport, layout: ChartLayout) {
         timeline = report.timeline
         pauses = report.pauses
         limit = report.settings.perMinute
@@ -84,10 +61,5 @@ struct SendsChart {
         let fraction = raw / magnitude
         let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10
         return nice * magnitude
-    }
-
-    /// Coordinates to a tenth of a pixel keep the file small.
-    static func number(_ value: Double) -> String {
-        String(format: "%.1f", value)
     }
 }
