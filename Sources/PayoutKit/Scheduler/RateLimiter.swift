@@ -32,14 +32,9 @@ public struct RateLimiter: Sendable {
         starts.reserveCapacity(perMinute)
     }
 
-    /// The quota's rate in starts per second, without any throttle penalty.
-    public var fullRate: Double {
-        Double(perMinute) / (window / .seconds(1))
-    }
-
     /// The rate at `now`, in starts per second, after any throttle penalty.
     public func rate(at now: Duration) -> Double {
-        fullRate * currentFactor(at: now)
+        Double(perMinute) / (window / .seconds(1)) * currentFactor(at: now)
     }
 
     /// The earliest time at or after `now` a request may start.
