@@ -95,7 +95,11 @@ final class SQLiteConnection {
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try inTransaction("BEGIN IMMEDIATE", body)
+    }
+
+    private func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        try execute(begin)
         do {
             let result = try body()
             try execute("COMMIT")
@@ -111,16 +115,8 @@ final class SQLiteConnection {
     /// Runs `body`'s reads against one state of the file. A deferred transaction takes no
     /// write lock: a run or reconcile writing meanwhile neither waits nor shows half its work
     /// (in WAL mode the first read fixes what every later one sees).
-    func snapshot<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
-        try execute("BEGIN DEFERRED")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+    func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try inTransaction("BEGIN DEFERRED", body)
     }
 
     func failure(_ message: String, code: Int32) -> LedgerError {

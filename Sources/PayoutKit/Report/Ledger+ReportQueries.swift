@@ -10,12 +10,12 @@ extension Ledger {
     static let reportCodeLength = 64
     static let reportMessageLength = 200
 
-    public func reportSnapshot(_ campaignID: String) throws(LedgerError) -> ReportSnapshot {
+    public func reportSnapshot(_ campaignID: String) throws -> ReportSnapshot {
         guard let campaign = try campaign(campaignID) else {
             throw LedgerError("campaign \(campaignID) is not in the ledger \(path)")
         }
         let range = Self.range(campaign)
-        return try db.snapshot { () throws(LedgerError) in
+        return try db.snapshot {
             ReportSnapshot(
                 campaign: campaign, outcomes: try outcomeGroups(range), minutes: try requestMinutes(range), runs: try runs(campaignID),
                 packets: try packetSummary(of: campaign), claims: try claimMinutes(range))
