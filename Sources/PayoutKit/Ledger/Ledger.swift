@@ -122,28 +122,32 @@ public actor Ledger {
         return try status(of: campaign, now: now)
     }
 
-    /// One range scan: counts and amounts per state, bill numbers assigned, and the unknown
-    /// items whose first request (claim, or first send for older ledgers) is older than
-    /// gethbinfo reaches back.
+    /// Counts and amounts per state, bill numbers assigned, and the unknown items whose first
+    /// request (claim, or first send for older ledgers) is older than gethbinfo reaches back.
     func status(of campaign: CampaignRecord, now: Date = Date()) throws(LedgerError) -> CampaignStatus {
-        var byState: [ItemState: CampaignStatus.Tally] = [:]
-        var billNumbers = 0
-        var unqueryable = 0
+        var status = try tallies(of: campaign)
         let cutoff = now.timeIntervalSince1970 - RetryPolicy().queryableAge / .seconds(1)
+        status.needsMerchantRecords = try db.prepare("""
+            SELECT COUNT(*) FROM items WHERE id BETWEEN ? AND ? AND state IN ('sending', 'retrying')
+              AND COALESCE(claimed_at, (julianday(first_sent_at) - 2440587.5) * 86400.0) < ?
+            """).rows(Self.range(campaign) + [.real(cutoff)]) { $0.int(0) }.first ?? 0
+        return status
+    }
+
+    /// One range scan with a filtered sum per state: a `GROUP BY state` would sort every row
+    /// first, which costs a million-row run a second before its first request.
+    func tallies(of campaign: CampaignRecord) throws(LedgerError) -> CampaignStatus {
+        let states = ItemState.allCases
+        let sums = states.map { "COUNT(*) FILTER (WHERE state = '\($0)'), SUM(amount) FILTER (WHERE state = '\($0)')" }
+        var status = CampaignStatus(campaign: campaign.id, byState: [:], billNumbersAssigned: 0)
         _ = try db.prepare("""
-            SELECT state, COUNT(*), COALESCE(SUM(amount), 0), COUNT(bill_number),
-                   SUM(state IN ('sending', 'retrying')
-                       AND COALESCE(claimed_at, (julianday(first_sent_at) - 2440587.5) * 86400.0) < ?)
-            FROM items WHERE id BETWEEN ? AND ? GROUP BY state
-            """).rows([.real(cutoff)] + Self.range(campaign)) { row in
-                if let state = ItemState(rawValue: row.text(0) ?? "") {
-                    byState[state] = CampaignStatus.Tally(count: row.int(1), amount: Amount(fen: row.int(2)))
+            SELECT COUNT(bill_number), \(sums.joined(separator: ", ")) FROM items WHERE id BETWEEN ? AND ?
+            """).rows(Self.range(campaign)) { row in
+                status.billNumbersAssigned = row.int(0)
+                for (index, state) in zip(Int32(0)..., states) where row.int(1 + 2 * index) > 0 {
+                    status.byState[state] = CampaignStatus.Tally(count: row.int(1 + 2 * index), amount: Amount(fen: row.int(2 + 2 * index)))
                 }
-                billNumbers += row.int(3)
-                unqueryable += row.int(4)
             }
-        var status = CampaignStatus(campaign: campaign.id, byState: byState, billNumbersAssigned: billNumbers)
-        status.needsMerchantRecords = unqueryable
         return status
     }
 
