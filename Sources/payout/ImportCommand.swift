@@ -14,7 +14,7 @@ struct ImportCommand: AsyncParsableCommand {
         let path = options.ledgerPath
         let outcome: ImportOutcome
         do {
-            outcome = try await CampaignImport.importCampaign(manifest, at: path)
+            outcome = try await CampaignImport.importCampaign(manifest, at: path, home: PayoutHome())
         } catch let held as RunLock.Held {
             Terminal.error("payout: \(held)")
             throw ExitCode(ExitStatus.temporary)

@@ -8,7 +8,7 @@ struct Payout: AsyncParsableCommand {
         abstract: "Pays WeChat Pay cash red packets to a campaign's recipients, safely and resumably.",
         subcommands: [
             RunCommand.self, ValidateCommand.self, ImportCommand.self, StatusCommand.self, ReconcileCommand.self,
-            ReissueCommand.self, ExportCommand.self, ReportCommand.self, SandboxCommand.self,
+            ReissueCommand.self, ExportCommand.self, ReportCommand.self, CampaignsCommand.self, SandboxCommand.self,
         ]
     )
 

@@ -6,7 +6,8 @@ enum RunOutcomeText {
         switch end {
         case .complete: return 0
         case .merchantRefused: return ExitStatus.merchantRefused
-        case .interrupted, .quietWindow, .retriesExhausted, .needsMerchantRecords: return ExitStatus.temporary
+        case .interrupted, .quietWindow, .retriesExhausted, .needsMerchantRecords, .dailyCaps, .billNumberUnchecked:
+            return ExitStatus.temporary
         }
     }
 
@@ -25,6 +26,12 @@ enum RunOutcomeText {
         case .needsMerchantRecords(let items):
             return "stopped: \(items) items have been unknown for more than 30 days, longer than gethbinfo reaches back: "
                 + "check their bill numbers (payout export) in the WeChat Pay merchant platform. payout will not send them again."
+        case .dailyCaps(let items, let until):
+            return "stopped: \(items) items wait because their recipients reached the daily caps (limits.per_user_daily_count, "
+                + "limits.per_user_daily_amount) across the merchant's campaigns today; they can be paid from "
+                + "\(BeijingTime.iso8601(until)) (--no-wait). Run again then."
+        case .billNumberUnchecked(let billNumber, let reason):
+            return "stopped: gethbinfo did not answer whether bill number \(billNumber) is unused (\(reason)); nothing was sent. Run again."
         }
     }
 
@@ -37,6 +44,8 @@ enum RunOutcomeText {
             return "the server refused the request's signature or format (\(reason.code): \(message)): check merchant.api_key."
         case .invalidRequest:
             return "the server refused the merchant's configuration (\(reason.code): \(message))."
+        case .billNumberInUse:
+            return message
         case .repeatedFailure(let code, _, let items):
             return "\(items) items in a row failed with \(code) (\(message)): that is the merchant's set-up, not the recipients "
                 + "(amount limits, scene_id, daily caps). The rest of the campaign was not sent; those \(items) items are failed "

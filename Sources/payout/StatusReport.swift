@@ -86,7 +86,7 @@ enum StatusReport {
         ["count": tally.count, "amount_fen": tally.amount.fen]
     }
 
-    static func encode(_ object: [String: Any]) -> String {
+    static func encode(_ object: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

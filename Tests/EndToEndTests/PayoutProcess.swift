@@ -1,4 +1,5 @@
 import Foundation
+import PayoutKit
 import PayoutTestSupport
 import RedpackSandbox
 
@@ -28,7 +29,9 @@ enum PayoutProcess {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Each campaign folder has a merchant registry of its own unless a test shares one.
+        let home = ["PAYOUT_HOME": directory.appendingPathComponent("payout-home").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(home) { $1 }.merging(environment) { $1 }
         let id = UUID().uuidString
         let out = directory.appendingPathComponent(".out-\(id)")
         let err = directory.appendingPathComponent(".err-\(id)")
@@ -76,6 +79,9 @@ struct CampaignFolder {
         try write("m.yaml", manifest)
         if let recipients { try write("r.csv", recipients) }
     }
+
+    /// Where this folder's runs keep their merchant registry.
+    var home: PayoutHome { PayoutHome(path: url.appendingPathComponent("payout-home").path) }
 
     func write(_ name: String, _ text: String) throws {
         try Data(text.utf8).write(to: url.appendingPathComponent(name))

@@ -28,6 +28,7 @@ import Testing
         defer { folder.remove() }
         try await withClaims { sandbox, clock in
             #expect(try await runCampaign(folder, against: sandbox) == .complete)
+            let probed = sandbox.record.queriesByBillNumber
             var ends: [ReconcileEnd] = []
             // Paid at +0; claims at +1; refunds start at +3 and end at +63.
             for step: TimeInterval in [0, 2, 3, 60] {
@@ -43,7 +44,7 @@ import Testing
             for item in items {
                 let bill = try #require(item.billNumber)
                 #expect(Self.recorded(item) == Self.expected(truth[bill]), "line \(item.line)")
-                let asked = sandbox.record.queriesByBillNumber[bill]
+                let asked = sandbox.record.queriesByBillNumber[bill].map { $0 - probed[bill, default: 0] }
                 #expect(asked == (truth[bill]?.status == .received ? 2 : 4), "line \(item.line): settled packets are never asked again")
             }
             try Self.expectFigures(of: folder, match: truth, items: items)
@@ -112,6 +113,7 @@ import Testing
         }) { sandbox in
             let environment = try folder.point(at: sandbox)
             #expect(try await runCampaign(folder, against: sandbox) == .complete)
+            let probed = sandbox.record.queriesByBillNumber
             let forged = try await withLedger(folder) { try await $0.items("c1") }[1]
             let bill = try #require(forged.billNumber)
             sandbox.forceQueryStatus(billNumber: bill, status: .failed)
@@ -131,7 +133,8 @@ import Testing
             let outcome = try #require(try JSONSerialization.jsonObject(with: second.stdoutData) as? [String: Any])
             #expect(outcome["asked"] as? Int == 1, "only the packet still unsettled")
             #expect((outcome["packets"] as? [String: Any])?["discrepancies"] as? Int == 1, "the contradiction stays on record")
-            #expect(sandbox.record.queriesByBillNumber.values.sorted() == [1, 1, 2])
+            let asked = sandbox.record.queriesByBillNumber.map { $1 - probed[$0, default: 0] }
+            #expect(asked.sorted() == [1, 1, 2], "beside the run's gethbinfo of its first number")
         }
     }
 }
@@ -147,6 +150,7 @@ import Testing
             folder.remove()
         }
         #expect(try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
+        let probed = try sandbox.queries()
         usleep(2_000_000)
         let killed = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
         let deadline = Date().addingTimeInterval(30)
@@ -163,7 +167,9 @@ import Testing
 
         let resumed = try folder.payout("reconcile", "m.yaml", environment: sandbox.environment)
         #expect([0, 75].contains(resumed.status), "\(resumed.stderr)")
-        let answers = try sandbox.queries()
+        let answers = try sandbox.queries().mapValues { Array($0) }.reduce(into: [String: [String]]()) { answers, entry in
+            answers[entry.key] = Array(entry.value.dropFirst(probed[entry.key]?.count ?? 0))
+        }
         for bill in settled {
             #expect(answers[bill] == ["RECEIVED"], "\(bill) was settled before the kill: asked once, never again")
         }

@@ -19,19 +19,27 @@ func generatedCampaign(count: Int, amount: Int = 100, manifestExtra: String = ""
 func runCampaign(
     _ folder: CampaignFolder, manifest name: String = "m.yaml", against sandbox: RedpackSandbox,
     clock: any RunClock = SystemClock(), stop: StopSignal = StopSignal(), clientIP: String = "192.168.0.1",
-    configure: (inout RunSettings) -> Void = { _ in }
+    home: PayoutHome? = nil, configure: (inout RunSettings) -> Void = { _ in }
 ) async throws -> RunEnd {
     let manifest = try ManifestLoader.load(folder.url.appendingPathComponent(name).path)
-    return try await CampaignImport.withImported(manifest, at: folder.ledgerPath) { ledger, _ in
-        let campaign = try #require(try await ledger.campaign(manifest.campaign))
-        var settings = RunSettings(campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
-                                   quietHours: manifest.limits.quietHours)
-        settings.retry.baseDelay = .milliseconds(50)
-        configure(&settings)
-        let client = try sandbox.client(clientIP: clientIP)
-        defer { client.shutdown() }
-        return try await Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop).run()
+    return try await withRegistry(of: manifest, home: home ?? folder.home) { registry in
+        try await CampaignImport.withImported(manifest, at: folder.ledgerPath, registry: registry) { ledger, _ in
+            let campaign = try #require(try await ledger.campaign(manifest.campaign))
+            var settings = RunSettings(campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
+                                       quietHours: manifest.limits.quietHours)
+            settings.retry.baseDelay = .milliseconds(50)
+            configure(&settings)
+            let client = try sandbox.client(clientIP: clientIP)
+            defer { client.shutdown() }
+            let merchant = try await registry.seat(ledger)
+            return try await Runner(ledger: ledger, merchant: merchant, api: client, settings: settings, clock: clock, stop: stop).run()
+        }
     }
+}
+
+/// The merchant registry of `manifest`'s merchant in `home`, for `body`.
+func withRegistry<T>(of manifest: Manifest, home: PayoutHome, _ body: (MerchantRegistry) async throws -> T) async throws -> T {
+    try await MerchantRegistry.withRegistry(for: manifest.merchant.mchID, home: home, body)
 }
 
 /// One reconcile pass over `folder`'s campaign, in-process against `sandbox`, at full speed.

@@ -135,7 +135,9 @@ import Testing
 
     @Test func theInMemoryLedgerRefusesTheSame() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
-        let item = try #require(try await ledger.claim("c1", after: 0, limit: 1, mchID: "10000098", now: Date()).first)
+        let unclaimed = await ledger.unclaimed("c1", after: 0, limit: 1)
+        let numbers = await ledger.merchant.billNumbers(1, site: 0, now: Date())
+        let item = try #require(try await ledger.claim(unclaimed, numbers: numbers, now: Date()).first)
         #expect(item.state == ItemTransition.claim.to)
         #expect(Self.listed(.sending, .pending), "release, which no answer may do")
         await #expect(throws: LedgerError("ledger: an answer cannot move item 1 from sending to pending: not in ItemTransition.all")) {

@@ -47,7 +47,7 @@ import Testing
         try await Self.withOutcomes { fixture, items in
             let selection = ReissueSelection(refunded: true)
             let plan = try await fixture.ledger.reissuePlan(fixture.campaign, selection: selection, budget: Amount(fen: 1500))
-            #expect(try await fixture.ledger.reissue(fixture.campaign, plan: plan, selection: selection, now: Self.later) == 3)
+            #expect(try await fixture.reissue(plan, selection: selection, now: Self.later) == 3)
 
             let reissued = [items[0], items[1], items[4]]
             let previous = try await fixture.ledger.previousBillNumbers("c1")
@@ -85,12 +85,12 @@ import Testing
             #expect(tight.isOverBudget, "400 committed + 800 selected is above 11.99 yuan")
             #expect(tight.committedAfter == Amount(fen: 1200))
             await #expect(throws: ReissueRefusal.overBudget(committed: Amount(fen: 400), selected: Amount(fen: 800), budget: Amount(fen: 1199))) {
-                try await fixture.ledger.reissue(fixture.campaign, plan: tight, selection: selection, now: Self.later)
+                try await fixture.reissue(tight, selection: selection, now: Self.later)
             }
             let plan = try await fixture.ledger.reissuePlan(fixture.campaign, selection: ReissueSelection(), budget: nil)
             try await fixture.fail(items[3], code: "SEND_FAILED")
             await #expect(throws: ReissueRefusal.selectionChanged) {
-                try await fixture.ledger.reissue(fixture.campaign, plan: plan, selection: ReissueSelection(), now: Self.later)
+                try await fixture.reissue(plan, selection: ReissueSelection(), now: Self.later)
             }
             #expect(try await fixture.ledger.previousBillNumbers("c1").isEmpty)
             #expect(try await fixture.ledger.items("c1").map(\.billNumber) == items.map { $0.billNumber.rawValue as String? })

@@ -9,6 +9,8 @@ struct ReportLedger {
     let folder: URL
     let ledger: Ledger
     let campaign: CampaignRecord
+    /// The ledger's seat in a registry of its own, in the scratch folder.
+    let merchant: RegisteredLedger
 
     /// 09:30:00 on 2027-02-12, Beijing time.
     static let morning = Date(timeIntervalSince1970: 1_802_395_800)
@@ -29,8 +31,13 @@ struct ReportLedger {
         try Data(manifest.utf8).write(to: folder.appendingPathComponent("m.yaml"))
         let loaded = try ManifestLoader.load(folder.appendingPathComponent("m.yaml").path)
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try await CampaignImport.withImported(loaded, at: folder.appendingPathComponent("payout.sqlite").path) { ledger, _ in
-            try await body(ReportLedger(folder: folder, ledger: ledger, campaign: try await ledger.requireCampaign("c1")))
+        let home = PayoutHome(path: folder.appendingPathComponent("home").path)
+        return try await MerchantRegistry.withRegistry(for: loaded.merchant.mchID, home: home) { registry in
+            try await CampaignImport.withImported(loaded, at: folder.appendingPathComponent("payout.sqlite").path, registry: registry) { ledger, _ in
+                try await body(ReportLedger(
+                    folder: folder, ledger: ledger, campaign: try await ledger.requireCampaign("c1"),
+                    merchant: try await registry.seat(ledger)))
+            }
         }
     }
 
@@ -41,7 +48,15 @@ struct ReportLedger {
     /// Gives the next `count` never-tried items their bill numbers.
     func claim(_ count: Int) async throws -> [WorkItem] {
         let cursor = try await ledger.openWork("c1").pendingCursor
-        return try await ledger.claim("c1", after: cursor, limit: count, mchID: "10000098", now: Self.morning)
+        let items = try await ledger.unclaimed("c1", after: cursor, limit: count)
+        let numbers = try await merchant.billNumbers(items.count, site: 0, now: Self.morning)
+        return try await ledger.claim(items, numbers: numbers, now: Self.morning)
+    }
+
+    /// `plan` applied with new numbers from the fixture's registry.
+    func reissue(_ plan: ReissuePlan, selection: ReissueSelection, now: Date) async throws -> Int {
+        let numbers = try await merchant.billNumbers(plan.itemIDs.count, site: 0, now: now)
+        return try await ledger.reissue(campaign, plan: plan, selection: selection, numbers: numbers, now: now)
     }
 
     /// Records one request for `item`, `offset` seconds after 09:30.

@@ -21,7 +21,8 @@ import Testing
         var settings = RunSettings(campaign: ledger.campaign, mchID: "10000098", perMinute: 1800, quietHours: nil)
         settings.concurrency = concurrency
         configure(&settings)
-        let runner = Runner(ledger: ledger, api: api, settings: settings, clock: clock, random: { 0 }, observe: observe)
+        let runner = Runner(
+            ledger: ledger, merchant: ledger.merchant, api: api, settings: settings, clock: clock, random: { 0 }, observe: observe)
         return try await runner.run()
     }
 
@@ -58,7 +59,7 @@ import Testing
 
         let restart = clock.now()
         #expect(try await Self.run(ledger, api, clock: clock) == .complete)
-        #expect(await api.requests == [.send(bill), .send(bill)])
+        #expect(await api.requests == [.query(bill), .send(bill), .send(bill)], "probed once, then sent twice under one number")
         let resent = try #require(await api.requestTimes.last)
         #expect(resent.timeIntervalSince(restart) >= 1, "a request a crash may have left on the wire is re-sent after ≥ 1 s")
         #expect(await api.payments.count == 1)
@@ -88,9 +89,10 @@ import Testing
         let bill = try #require(item.billNumber)
         switch settled {
         case .sent, .failed:
-            #expect(await api.requests == [.send(bill), .query(bill)], "settled without sending again")
+            #expect(await api.requests == [.query(bill), .send(bill), .query(bill)], "settled without sending again")
         case .sending, .notFound:
-            #expect(await api.requests == [.send(bill), .query(bill), .send(bill)], "still unknown: sent again, same number")
+            #expect(await api.requests == [.query(bill), .send(bill), .query(bill), .send(bill)],
+                    "still unknown: sent again, same number")
         }
         #expect(item.state == (settled == .failed ? .failed : .sent))
         #expect(item.errCode == (settled == .failed ? "FAILED" : "PROCESSING"))
@@ -107,7 +109,7 @@ import Testing
         #expect(try await Self.run(ledger, api) == .complete)
         let item = try #require(await ledger.item(line: 2))
         let bill = try #require(item.billNumber)
-        #expect(await api.requests == [.send(bill), .send(bill)])
+        #expect(await api.requests == [.query(bill), .send(bill), .send(bill)])
         #expect(await api.payments.values.map(\.openid) == [Self.openid(0)])
         #expect(item.state == .sent)
         #expect(item.sendListID != "999", "the mismatched answer's list id was never taken")
@@ -131,8 +133,10 @@ import Testing
         let items = await ledger.items
         let bills = items.map(\.billNumber)
         #expect(bills.allSatisfy { $0 != nil }, "every claimed item keeps its bill number")
-        #expect(Set(await api.requests) == Set(bills.prefix(3).compactMap { $0.map(ScriptedAPI.Request.send) }))
-        #expect(await api.requests.count == 3, "no request started after the stop")
+        let requests = await api.requests
+        #expect(requests.first == bills[0].map(ScriptedAPI.Request.query), "the first new number probed before any send")
+        #expect(Set(requests.dropFirst()) == Set(bills.prefix(3).compactMap { $0.map(ScriptedAPI.Request.send) }))
+        #expect(requests.count == 4, "no request started after the stop")
         #expect(items.map(\.state) == [.retrying, .sent, .sent, .pending, .pending, .pending])
         #expect(items[0].errCode == "NOTENOUGH")
         #expect(items.suffix(3).allSatisfy { $0.attempts == 0 }, "claimed but never sent")
@@ -150,19 +154,18 @@ import Testing
 
     @Test func fatalErrorForOurOwnPaymentIsSettledAsSent() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
-        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.fatal)]])
-        await api.paid(Base.bill(1), to: Base.openid(0), amount: Amount(fen: 1000))
+        let api = ScriptedAPI(sends: [Base.openid(0): [.payAndLoseAnswer, .answer(Self.fatal)]])
         #expect(try await Base.run(ledger, api) == .complete)
-        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "settled, never sent again")
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1)), .send(Base.bill(1)), .query(Base.bill(1))],
+                "settled, never sent again")
         #expect(await ledger.item(line: 2)?.state == .sent)
     }
 
     @Test func fatalErrorForAnotherPaymentIsABillNumberConflict() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
-        let api = ScriptedAPI()
-        await api.paid(Base.bill(1), to: Base.openid(7), amount: Amount(fen: 500))
+        let api = ScriptedAPI(sends: [Base.openid(0): [.paidElsewhereFirst(to: Base.openid(7), amount: Amount(fen: 500), then: .pay)]])
         #expect(try await Base.run(ledger, api) == .complete)
-        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))])
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1)), .query(Base.bill(1))])
         let item = try #require(await ledger.item(line: 2))
         #expect(item.state == .failed)
         #expect(item.errCode == "BILLNO_CONFLICT")
@@ -174,11 +177,12 @@ import Testing
     /// other payment can settle it.
     @Test func anOldItemWhoseNumberHoldsAnotherPaymentIsABillNumberConflict() async throws {
         let ledger = InMemoryLedger(amounts: [1000])
-        let api = ScriptedAPI(sends: [Base.openid(0): [.payAndLoseAnswer]])
-        await api.paid(Base.bill(1), to: Base.openid(7), amount: Amount(fen: 500))
+        let api = ScriptedAPI(sends: [Base.openid(0): [
+            .paidElsewhereFirst(to: Base.openid(7), amount: Amount(fen: 500), then: .payAndLoseAnswer),
+        ]])
         #expect(try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 } == .retriesExhausted(items: 1))
         #expect(try await Base.run(ledger, api, clock: Base.later(hours: 21)) == .complete)
-        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "settled, never sent again")
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1)), .query(Base.bill(1))], "settled, never sent again")
         let item = try #require(await ledger.item(line: 2))
         #expect(item.state == .failed)
         #expect(item.errCode == "BILLNO_CONFLICT")
@@ -203,8 +207,8 @@ import Testing
         let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.fatal)]])
         #expect(try await Base.run(ledger, api) == .retriesExhausted(items: 1))
         let requests = await api.requests
-        #expect(requests.first == .send(Base.bill(1)))
-        #expect(requests.dropFirst().allSatisfy { $0 == .query(Base.bill(1)) } && requests.count > 2)
+        #expect(requests.prefix(2) == [.query(Base.bill(1)), .send(Base.bill(1))])
+        #expect(requests.dropFirst(2).allSatisfy { $0 == .query(Base.bill(1)) } && requests.count > 3)
         #expect(await ledger.item(line: 2)?.state == .retrying)
     }
 
@@ -214,7 +218,7 @@ import Testing
         let api = ScriptedAPI(sends: [Base.openid(0): [paid ? .payAndLoseAnswer : .answer(Self.systemError)]])
         #expect(try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 } == .retriesExhausted(items: 1))
         #expect(try await Base.run(ledger, api, clock: Base.later(hours: 25)) == .complete)
-        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1))], "asked, never re-sent blindly")
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1)), .query(Base.bill(1))], "asked, never re-sent blindly")
         let item = try #require(await ledger.item(line: 2))
         #expect(item.state == (paid ? .sent : .failed))
         if !paid { #expect(item.errCode == "EXPIRED") }
@@ -226,7 +230,7 @@ import Testing
         let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.systemError)]])
         _ = try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 }
         #expect(try await Base.run(ledger, api, clock: Base.later(hours: 21)) == .complete)
-        #expect(await api.requests == [.send(Base.bill(1)), .query(Base.bill(1)), .send(Base.bill(1))])
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1)), .query(Base.bill(1)), .send(Base.bill(1))])
         #expect(await ledger.item(line: 2)?.state == .sent)
     }
 
@@ -235,7 +239,7 @@ import Testing
         let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Self.systemError)]])
         _ = try await Base.run(ledger, api) { $0.retry.attemptsPerRun = 1 }
         #expect(try await Base.run(ledger, api, clock: Base.later(hours: 31 * 24)) == .needsMerchantRecords(items: 1))
-        #expect(await api.requests == [.send(Base.bill(1))])
+        #expect(await api.requests == [.query(Base.bill(1)), .send(Base.bill(1))])
         #expect(await ledger.item(line: 2)?.state == .retrying)
     }
 
@@ -256,7 +260,7 @@ import Testing
         let api = ScriptedAPI(first: Array(repeating: .answer(moneyLimit), count: 5))
         let end = try await Base.run(ledger, api, concurrency: 1)
         #expect(end == .merchantRefused(.repeatedFailure(ErrorCode("MONEY_LIMIT"), message: "每个红包金额必须在100分到20000分之间", items: 5)))
-        #expect(await api.requests.count == 5)
+        #expect(await api.requests.count == 6, "the probe, then five sends")
         #expect(await ledger.items.map(\.state) == Array(repeating: .failed, count: 5) + Array(repeating: .pending, count: 3))
     }
 
@@ -279,8 +283,8 @@ import Testing
         let end = try await Base.run(ledger, api, clock: clock) { $0.quietHours = QuietHours(parsing: "01:00-07:00") }
         #expect(end == .complete)
         let offsets = await api.requestTimes.map { Int($0.timeIntervalSince(halfPastMidnight).rounded()) }
-        #expect(offsets == [0, 0, 0, 60, 180, 420, 900, 900, 900],
-                "one wave, then one probe per back-off step (60, 120, 240, 480 s), then the rest")
+        #expect(offsets == [0, 0, 0, 0, 60, 180, 420, 900, 900, 900],
+                "the new number's gethbinfo, one wave, then one probe per back-off step (60, 120, 240, 480 s), then the rest")
         #expect(await ledger.items.allSatisfy { $0.state == .sent })
     }
 }

@@ -6,23 +6,32 @@ public struct CampaignBinding: Sendable, Equatable {
     /// `sandbox`, or the endpoint's URL.
     public var endpoint: String
     public var clientIP: String
+    /// Part of every bill number the campaign's items are given.
+    public var site: Int
 
-    public init(endpoint: String, clientIP: String) {
+    public init(endpoint: String, clientIP: String, site: Int) {
         self.endpoint = endpoint
         self.clientIP = clientIP
+        self.site = site
     }
 
     public init(_ merchant: MerchantSettings) {
         switch merchant.endpoint {
-        case .sandbox: endpoint = "sandbox"
+        case .sandbox: endpoint = Self.sandbox
         case .url(let url): endpoint = url
         }
         clientIP = merchant.clientIP
+        site = merchant.site
     }
+
+    static let sandbox = "sandbox"
+
+    public var isSandbox: Bool { endpoint == Self.sandbox }
 
     /// `key was old, now new` for every value that differs from `imported`.
     func changes(since imported: CampaignBinding) -> [String] {
-        [("merchant.endpoint", imported.endpoint, endpoint), ("merchant.client_ip", imported.clientIP, clientIP)]
+        [("merchant.endpoint", imported.endpoint, endpoint), ("merchant.client_ip", imported.clientIP, clientIP),
+         ("merchant.site", String(imported.site), String(site))]
             .compactMap { key, old, new in old == new ? nil : "\(key) was \(old), now \(new)" }
     }
 }

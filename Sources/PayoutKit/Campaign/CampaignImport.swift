@@ -10,18 +10,19 @@ public enum CampaignImport {
     /// never creates the file; in an existing ledger the import is one transaction, rolled
     /// back on bad input.
     public static func withImported<T>(
-        _ manifest: Manifest, at path: String, _ body: (Ledger, ImportOutcome) async throws -> T
+        _ manifest: Manifest, at path: String, registry: MerchantRegistry, _ body: (Ledger, ImportOutcome) async throws -> T
     ) async throws -> T {
         var outcome: ImportOutcome?
         if !FileManager.default.fileExists(atPath: path) {
-            outcome = try await createLedger(path, importing: manifest)
+            outcome = try await createLedger(path, importing: manifest, registry: registry)
         }
         return try await Ledger.withLedger(at: path) { ledger in
             let result: ImportOutcome
             if let outcome {
                 result = outcome
             } else {
-                result = try await importCampaign(manifest, into: ledger)
+                _ = try await registry.seat(ledger)
+                result = try await importCampaign(manifest, into: ledger, registeredAs: RunLock.canonical(path), in: registry)
             }
             return try await body(ledger, result)
         }
@@ -29,15 +30,22 @@ public enum CampaignImport {
 
     /// `payout import`: the same lock as `run` (an import never races a run over the file),
     /// then the import; throws `RunLock.Held` when another process holds the ledger.
-    public static func importCampaign(_ manifest: Manifest, at path: String) async throws -> ImportOutcome {
+    public static func importCampaign(_ manifest: Manifest, at path: String, home: PayoutHome) async throws -> ImportOutcome {
         try await RunLock.withLock(ledger: path) {
-            try await withImported(manifest, at: path) { _, outcome in outcome }
+            try await MerchantRegistry.withRegistry(for: manifest.merchant.mchID, home: home) { registry in
+                try await withImported(manifest, at: path, registry: registry) { _, outcome in outcome }
+            }
         }
     }
 
     /// Imports `manifest`'s campaign into an open ledger in one transaction, or — if it is
-    /// already there — checks that nothing changed since.
-    static func importCampaign(_ manifest: Manifest, into ledger: Ledger, now: Date = Date()) async throws -> ImportOutcome {
+    /// already there — checks that nothing changed since. A new campaign is registered with
+    /// the merchant first (refused if another ledger holds it), and forgotten again if its
+    /// import fails.
+    static func importCampaign(
+        _ manifest: Manifest, into ledger: Ledger, registeredAs ledgerPath: String, in registry: MerchantRegistry,
+        now: Date = Date()
+    ) async throws -> ImportOutcome {
         if let existing = try await ledger.campaign(manifest.campaign) {
             try await CampaignChanges.verify(manifest, against: existing, in: ledger)
             if existing.binding == nil {
@@ -53,10 +61,20 @@ public enum CampaignImport {
             id: manifest.campaign, mchID: manifest.merchant.mchID, wxappid: manifest.merchant.wxappid,
             texts: manifest.texts, binding: CampaignBinding(manifest.merchant), recipientsPath: manifest.recipients,
             importedAt: now)
-        let summary = try await ledger.insertCampaign(campaign) { writer in
-            try copyRows(of: manifest, into: writer)
+        let ledgerID = try await ledger.ledgerID()
+        try await registry.register(
+            manifest.campaign, ledger: ledgerID, ledgerPath: ledgerPath,
+            recipientsFingerprint: try FileFingerprint.sha256(manifest.recipients), endpoint: campaign.binding.endpoint,
+            repeatOf: manifest.repeatOf, manifest: manifest.path, now: now)
+        do {
+            let summary = try await ledger.insertCampaign(campaign) { writer in
+                try copyRows(of: manifest, into: writer)
+            }
+            return .imported(summary)
+        } catch {
+            try? await registry.unregister(manifest.campaign, ledger: ledgerID)
+            throw error
         }
-        return .imported(summary)
     }
 
     /// Reads and validates the recipients on the pipeline's own thread while this one
@@ -79,11 +97,11 @@ public enum CampaignImport {
     }
 
     /// Builds a new ledger under a staging name, then syncs and renames it into place.
-    private static func createLedger(_ path: String, importing manifest: Manifest) async throws -> ImportOutcome {
+    private static func createLedger(_ path: String, importing manifest: Manifest, registry: MerchantRegistry) async throws -> ImportOutcome {
         let staging = path + ".importing-\(ProcessInfo.processInfo.processIdentifier)"
         do {
             let outcome = try await Ledger.withBulkImport(at: staging) { ledger in
-                try await importCampaign(manifest, into: ledger)
+                try await importCampaign(manifest, into: ledger, registeredAs: RunLock.canonical(path), in: registry)
             }
             try sync(staging)
             // link() never replaces: a ledger that appeared meanwhile is kept, not overwritten.

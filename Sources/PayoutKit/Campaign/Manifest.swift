@@ -13,6 +13,10 @@ public struct Manifest: Sendable, Equatable {
     public var allowDuplicates: Bool
     public var merchant: MerchantSettings
     public var limits: Limits
+    /// The earlier campaign this one deliberately pays again (a monthly payout to the same
+    /// list): without it the merchant registry refuses a campaign id or a recipients file
+    /// another ledger already holds.
+    public var repeatOf: String?
 }
 
 public struct MerchantSettings: Sendable, Equatable {
@@ -32,6 +36,11 @@ public struct MerchantSettings: Sendable, Equatable {
     public var key: String?
     public var caFile: String?
     public var endpoint: Endpoint
+    /// 0–99, part of every bill number: machines of one merchant with different sites never
+    /// produce the same number (the registry only reaches across ledgers of one machine).
+    public var site = 0
+
+    public var isSandbox: Bool { endpoint == .sandbox }
 }
 
 public struct Limits: Sendable, Equatable {
@@ -42,6 +51,15 @@ public struct Limits: Sendable, Equatable {
     public var quietHours: QuietHours? = .default
     public var minimumAmount = Amount(fen: 100)
     public var maximumAmount = Amount(fen: 20_000)
+    public var dailyCaps = DailyCaps()
+}
+
+/// What one openid may receive from the merchant in one Beijing day, across all its
+/// campaigns: checked before sending, so an item over a cap waits for the next day instead of
+/// failing with SENDNUM_LIMIT or RCVDAMOUNT_LIMIT.
+public struct DailyCaps: Sendable, Equatable {
+    public var count = 10
+    public var amount = Amount(fen: 100_000)
 }
 
 /// `env:NAME` or `file:PATH`: the manifest names where the API key is, never the key.

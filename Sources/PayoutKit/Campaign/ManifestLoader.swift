@@ -59,21 +59,25 @@ struct ManifestReader {
     }
 
     private static let topKeys: Set = ["campaign", "act_name", "wishing", "remark", "send_name", "nick_name", "scene_id",
-                                       "recipients", "budget", "allow_duplicates", "merchant", "limits"]
-    private static let merchantKeys: Set = ["mch_id", "wxappid", "client_ip", "api_key", "cert", "key", "ca_file", "endpoint"]
+                                       "recipients", "budget", "allow_duplicates", "merchant", "limits", "repeat_of"]
+    private static let merchantKeys: Set = ["mch_id", "wxappid", "client_ip", "api_key", "cert", "key", "ca_file", "endpoint", "site"]
     /// Amounts WeChat Pay sends without a scene_id.
     private static let sceneFreeAmounts = Amount(fen: 100)...Amount(fen: 20_000)
-    private static let limitKeys: Set = ["per_minute", "query_per_minute", "quiet_hours", "min_amount", "max_amount"]
+    private static let limitKeys: Set = ["per_minute", "query_per_minute", "quiet_hours", "min_amount", "max_amount",
+                                         "per_user_daily_count", "per_user_daily_amount"]
+
+    private static func checkCampaignID(_ value: String) -> String? {
+        value.count <= 64 && value.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+            ? nil : "must be 1 to 64 of letters, digits, '-' and '_'"
+    }
 
     mutating func read(_ root: Node?) -> Manifest? {
         guard let root, let top = mapping(root, name: nil, known: Self.topKeys) else {
             if root == nil { report(Mark?.none, "the manifest is empty") }
             return nil
         }
-        let campaign = string(top, "campaign", required: true) { value in
-            value.count <= 64 && value.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
-                ? nil : "must be 1 to 64 of letters, digits, '-' and '_'"
-        }
+        let campaign = string(top, "campaign", required: true, check: Self.checkCampaignID)
+        let repeatOf = string(top, "repeat_of", required: false, check: Self.checkCampaignID)
         let actName = text(top, "act_name", limit: 32)
         let wishing = text(top, "wishing", limit: 128)
         let remark = text(top, "remark", limit: 256)
@@ -102,7 +106,7 @@ struct ManifestReader {
                 actName: actName, wishing: wishing, remark: remark, sendName: sendName, nickName: nickName ?? sendName,
                 sceneID: sceneID),
             recipients: recipients, budget: budget,
-            allowDuplicates: allowDuplicates, merchant: merchant, limits: limits)
+            allowDuplicates: allowDuplicates, merchant: merchant, limits: limits, repeatOf: repeatOf)
     }
 
     private mutating func readMerchant(_ node: Node?, in top: Node.Mapping) -> MerchantSettings? {
@@ -131,10 +135,11 @@ struct ManifestReader {
         let certificate = string(section, "cert", required: !isSandbox, prefix: "merchant.").map(resolve)
         let key = string(section, "key", required: false, prefix: "merchant.").map(resolve)
         let caFile = string(section, "ca_file", required: false, prefix: "merchant.").map(resolve)
+        let site = integer(section, "site", range: 0...99, prefix: "merchant.")
         guard let mchID, let wxappid, let clientIP else { return nil }
         return MerchantSettings(
             mchID: mchID, wxappid: wxappid, clientIP: clientIP, apiKey: apiKey, certificate: certificate,
-            key: key, caFile: caFile, endpoint: endpoint)
+            key: key, caFile: caFile, endpoint: endpoint, site: site ?? 0)
     }
 
     private mutating func readLimits(_ node: Node?) -> Limits? {
@@ -157,6 +162,12 @@ struct ManifestReader {
         }
         if let maximum = integer(section, "max_amount", range: 1...Int(Int32.max), prefix: "limits.") {
             limits.maximumAmount = Amount(fen: maximum)
+        }
+        if let count = integer(section, "per_user_daily_count", range: 1...1_000_000, prefix: "limits.") {
+            limits.dailyCaps.count = count
+        }
+        if let amount = integer(section, "per_user_daily_amount", range: 1...Int(Int32.max), prefix: "limits.") {
+            limits.dailyCaps.amount = Amount(fen: amount)
         }
         if limits.minimumAmount > limits.maximumAmount {
             report(section.keyNode("min_amount") ?? node, "limits.min_amount: \(limits.minimumAmount.fen) is above max_amount \(limits.maximumAmount.fen)")

@@ -41,8 +41,8 @@ final class ItemWriter {
 extension Ledger {
     /// Binds a campaign imported by an earlier release, on its first run under this one.
     func bind(_ campaignID: String, to binding: CampaignBinding) throws(LedgerError) {
-        try db.prepare("UPDATE campaigns SET endpoint = ?, client_ip = ? WHERE id = ? AND endpoint IS NULL")
-            .run([.text(binding.endpoint), .text(binding.clientIP), .text(campaignID)])
+        try db.prepare("UPDATE campaigns SET endpoint = ?, client_ip = ?, site = ? WHERE id = ? AND endpoint IS NULL")
+            .run([.text(binding.endpoint), .text(binding.clientIP), .integer(binding.site), .text(campaignID)])
     }
 
     /// The imported rows of a campaign, keyed by openid (a recipient may hold several rows),
@@ -66,12 +66,12 @@ extension Ledger {
             try db.prepare("""
                 INSERT INTO campaigns (id, mch_id, wxappid, act_name, wishing, remark, send_name, nick_name, scene_id,
                     recipients_path, recipients_sha256, recipients_encoding, extra_columns, item_count, total_amount,
-                    first_item_id, last_item_id, imported_at, endpoint, client_ip)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '[]', 0, 0, 0, 0, ?, ?, ?)
+                    first_item_id, last_item_id, imported_at, endpoint, client_ip, site)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '[]', 0, 0, 0, 0, ?, ?, ?, ?)
                 """).run([.text(campaign.id), .text(campaign.mchID), .text(campaign.wxappid)]
                     + campaign.texts.keyed.map { .text($0.value) }
                     + [.text(campaign.recipientsPath), .text(BeijingTime.iso8601(campaign.importedAt)),
-                       .text(campaign.binding.endpoint), .text(campaign.binding.clientIP)])
+                       .text(campaign.binding.endpoint), .text(campaign.binding.clientIP), .integer(campaign.binding.site)])
             let writer = try ItemWriter(connection: db, campaignID: campaign.id)
             let summary = try items(writer)
             try db.prepare("""

@@ -65,6 +65,8 @@ extension RunEnd {
         case .merchantRefused(let reason): return ("merchant_refused", reason.code, reason.message)
         case .retriesExhausted(let items): return ("retries_exhausted", nil, String(items))
         case .needsMerchantRecords(let items): return ("needs_merchant_records", nil, String(items))
+        case .dailyCaps(let items, let until): return ("daily_caps", nil, "\(items) \(BeijingTime.iso8601(until))")
+        case .billNumberUnchecked(let billNumber, let reason): return ("bill_number_unchecked", billNumber.rawValue, reason)
         }
     }
 
@@ -78,6 +80,13 @@ extension RunEnd {
         case "merchant_refused": self = .merchantRefused(StopReason(code: errCode ?? "", message: detail ?? ""))
         case "retries_exhausted": self = .retriesExhausted(items: detail.flatMap { Int($0) } ?? 0)
         case "needs_merchant_records": self = .needsMerchantRecords(items: detail.flatMap { Int($0) } ?? 0)
+        case "daily_caps":
+            let parts = (detail ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let items = Int(parts[0]), let until = BeijingTime.date(fromISO8601: parts[1]) else { return nil }
+            self = .dailyCaps(items: items, until: until)
+        case "bill_number_unchecked":
+            guard let billNumber = errCode.flatMap(BillNumber.init) else { return nil }
+            self = .billNumberUnchecked(billNumber, reason: detail ?? "")
         default: return nil
         }
     }

@@ -48,31 +48,41 @@ extension Ledger: RunLedger {
             lastItemID: campaign.itemIDs.upperBound, status: try tallies(of: campaign))
     }
 
-    /// Gives the next never-tried items after `cursor` their bill numbers and marks them
-    /// `sending`, committed before any of them is sent.
-    public func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
+    /// The next never-tried items after `cursor`, in CSV order.
+    public func unclaimed(_ campaignID: String, after cursor: Int, limit: Int) throws -> [UnclaimedItem] {
         let campaign = try requireCampaign(campaignID)
+        return try db.prepare("""
+            SELECT id, line, openid, amount, attempts FROM items
+            WHERE id > ? AND id <= ? AND state = '\(ItemTransition.claim.from)' AND bill_number IS NULL ORDER BY id LIMIT ?
+            """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { (row) throws(LedgerError) in
+                UnclaimedItem(id: row.int(0), line: row.int(1), openid: try row.requiredText(2, of: "item \(row.int(0))"),
+                              amount: Amount(fen: row.int(3)), attempts: row.int(4))
+            }
+    }
+
+    /// Gives `items` the bill numbers `numbers` (one each, in order) and marks them `sending`,
+    /// committed before any of them is sent. An item that is no longer never-tried is refused
+    /// and nothing is claimed: a number is never given to an item that has one.
+    public func claim(_ items: [UnclaimedItem], numbers: [BillNumber], now: Date) throws -> [WorkItem] {
+        guard !items.isEmpty else { return [] }
+        guard numbers.count >= items.count else {
+            throw LedgerError("ledger: \(items.count) items to claim but only \(numbers.count) bill numbers")
+        }
         let db = try db
         return try db.transaction { () throws -> [WorkItem] in
-            let candidates = try db.prepare("""
-                SELECT id, line, openid, amount, attempts FROM items
-                WHERE id > ? AND id <= ? AND state = '\(ItemTransition.claim.from)' AND bill_number IS NULL ORDER BY id LIMIT ?
-                """).rows([.integer(cursor), .integer(campaign.itemIDs.upperBound), .integer(limit)]) { (row) throws(LedgerError) in
-                    (id: row.int(0), line: row.int(1), openid: try row.requiredText(2, of: "item \(row.int(0))"),
-                     amount: row.int(3), attempts: row.int(4))
-                }
-            guard !candidates.isEmpty else { return [] }
-            let billNumbers = try nextBillNumbers(candidates.count, mchID: mchID, now: now)
             let assign = try db.prepare("""
                 UPDATE items SET bill_number = ?, state = '\(ItemTransition.claim.to)', claimed_at = ?
-                WHERE id = ? AND bill_number IS NULL
+                WHERE id = ? AND state = '\(ItemTransition.claim.from)' AND bill_number IS NULL
                 """)
-            return try zip(candidates, billNumbers).map { candidate, billNumber in
-                try assign.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(candidate.id)])
+            return try zip(items, numbers).map { item, billNumber in
+                try assign.run([.text(billNumber.rawValue), .real(now.timeIntervalSince1970), .integer(item.id)])
+                guard db.changes == 1 else {
+                    throw LedgerError("ledger: item \(item.id) is no longer never-tried: not given bill number \(billNumber)")
+                }
                 return WorkItem(
-                    id: candidate.id, line: candidate.line, openid: candidate.openid, amount: Amount(fen: candidate.amount),
-                    billNumber: billNumber, state: ItemTransition.claim.to, attempts: candidate.attempts, nextAttemptAt: nil,
-                    lastErrCode: nil, firstRequestAt: now)
+                    id: item.id, line: item.line, openid: item.openid, amount: item.amount, billNumber: billNumber,
+                    state: ItemTransition.claim.to, attempts: item.attempts, nextAttemptAt: nil, lastErrCode: nil,
+                    firstRequestAt: now)
             }
         }
     }

@@ -85,7 +85,7 @@ public actor Ledger {
         let statement = try db.prepare("""
             SELECT id, mch_id, wxappid, act_name, wishing, remark, send_name, nick_name, scene_id, recipients_path,
                    recipients_sha256, extra_columns, item_count, total_amount, first_item_id, last_item_id, imported_at,
-                   endpoint, client_ip
+                   endpoint, client_ip, site
             FROM campaigns WHERE id = ?
             """)
         return try statement.rows([.text(id)]) { (row) throws(LedgerError) in
@@ -100,7 +100,7 @@ public actor Ledger {
                 extraColumns: try Self.decodeColumns(try text(11), campaign: id), itemCount: row.int(12),
                 total: Amount(fen: row.int(13)), itemIDs: row.int(14)...max(row.int(14), row.int(15)),
                 importedAt: try text(16),
-                binding: row.text(17).flatMap { endpoint in row.text(18).map { CampaignBinding(endpoint: endpoint, clientIP: $0) } })
+                binding: row.text(17).flatMap { endpoint in row.text(18).map { CampaignBinding(endpoint: endpoint, clientIP: $0, site: row.int(19)) } })
         }.first
     }
 

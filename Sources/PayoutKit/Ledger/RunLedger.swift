@@ -7,9 +7,11 @@ public protocol RunLedger: Sendable {
     /// Items left with a bill number and no final outcome, where never-tried items begin,
     /// and the campaign's counts so far.
     func openWork(_ campaignID: String) async throws -> OpenWork
-    /// Gives the next never-tried items after `cursor` their bill numbers and marks them
-    /// `sending`, committed before any of them is sent.
-    func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) async throws -> [WorkItem]
+    /// The next never-tried items after `cursor`, in CSV order.
+    func unclaimed(_ campaignID: String, after cursor: Int, limit: Int) async throws -> [UnclaimedItem]
+    /// Gives `items` the bill numbers `numbers` (one each, in order) and marks them `sending`,
+    /// committed before any of them is sent.
+    func claim(_ items: [UnclaimedItem], numbers: [BillNumber], now: Date) async throws -> [WorkItem]
     /// Claimed items never sent go back to `pending`, keeping their bill numbers.
     func release(_ items: [WorkItem]) async throws
     /// When the last `limit` requests started, so the quota spans runs.

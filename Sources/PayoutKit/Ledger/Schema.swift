@@ -211,21 +211,34 @@ enum Schema {
         CREATE INDEX items_open ON items(id)
             WHERE state IN ('sending', 'retrying') OR (state = 'pending' AND bill_number IS NOT NULL);
         """,
+        // The merchant registry (PAYOUT_HOME) knows a ledger by this id, whatever path it is
+        // opened by. `site` is bound with the rest of what a request carries; campaigns
+        // imported before it are site 0, the default, as their numbers were.
+        """
+        INSERT INTO ledger_settings (name, value) VALUES ('ledger_id', abs(random()));
+        ALTER TABLE campaigns ADD COLUMN site INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     static var version: Int { migrations.count }
 
-    /// Brings `connection`'s file to the current version, one committed migration at a time.
     static func migrate(_ connection: SQLiteConnection) throws {
-        let found = try connection.prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
-        guard found <= version else {
-            throw LedgerError(
-                "ledger \(connection.path) has schema version \(found), newer than this payout (\(version)): upgrade payout")
+        try connection.migrate(migrations, kind: "ledger")
+    }
+}
+
+extension SQLiteConnection {
+    /// Brings the file to the version `migrations` reach, one committed migration at a time;
+    /// a file from a newer payout is refused rather than guessed at.
+    func migrate(_ migrations: [String], kind: String) throws {
+        let found = try prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
+        guard found <= migrations.count else {
+            throw LedgerError("\(kind) \(path) has schema version \(found), newer than this payout (\(migrations.count)): upgrade payout")
         }
         for (index, migration) in migrations.enumerated().dropFirst(found) {
-            try connection.transaction {
-                try connection.execute(migration)
-                try connection.execute("PRAGMA user_version = \(index + 1)")
+            try transaction {
+                try execute(migration)
+                try execute("PRAGMA user_version = \(index + 1)")
             }
         }
     }

@@ -96,3 +96,20 @@ public struct AttemptRecord: Sendable {
         self.nextAttemptAt = nextAttemptAt
     }
 }
+
+/// A never-tried item, before it is given its bill number.
+public struct UnclaimedItem: Sendable, Equatable {
+    public var id: Int
+    public var line: Int
+    public var openid: String
+    public var amount: Amount
+    public var attempts: Int
+
+    public init(id: Int, line: Int, openid: String, amount: Amount, attempts: Int) {
+        self.id = id
+        self.line = line
+        self.openid = openid
+        self.amount = amount
+        self.attempts = attempts
+    }
+}

@@ -11,6 +11,22 @@ public struct BillNumber: Sendable, Hashable, Codable, CustomStringConvertible {
         rawValue = mchID + dateStamp + String(repeating: "0", count: 10 - digits.count) + digits
     }
 
+    /// A site's number: its first two digits are the site (0–99), the other eight count the
+    /// merchant's numbers of that site and day.
+    public init(mchID: String, dateStamp: String, site: Int, serial: Int) {
+        precondition((0...99).contains(site) && (1..<Self.perSite).contains(serial))
+        self.init(mchID: mchID, dateStamp: dateStamp, sequence: site * Self.perSite + serial)
+    }
+
+    /// Numbers per site and day: a hundred million, far above what 1800 a minute can use.
+    public static let perSite = 100_000_000
+
+    /// The Beijing date the number was allocated on (yyyymmdd).
+    public var dateStamp: String { String(rawValue.utf8.suffix(18).prefix(8))! }
+
+    /// The 10-digit number after the date.
+    public var dayNumber: Int { Int(String(rawValue.utf8.suffix(10))!)! }
+
     /// Accepts a number read back from the ledger or a request only if it has the API's shape.
     public init?(_ rawValue: String) {
         guard BillNumber.isWellFormed(rawValue) else { return nil }

@@ -8,6 +8,8 @@ public struct CampaignReissue: Sendable {
     public var ledgerPath: String
     public var selection: ReissueSelection
     public var now: @Sendable () -> Date = { Date() }
+    /// Where the merchant registry the new bill numbers come from lives.
+    public var home = PayoutHome()
 
     public init(manifest: Manifest, ledgerPath: String, selection: ReissueSelection) {
         self.manifest = manifest
@@ -35,7 +37,12 @@ public struct CampaignReissue: Sendable {
                 if plan.itemIDs.isEmpty { return .nothingSelectable(plan) }
                 if plan.isOverBudget { return .overBudget(plan) }
                 guard try await confirm(plan) else { return .notConfirmed(plan) }
-                _ = try await ledger.reissue(campaign, plan: plan, selection: selection, now: now())
+                let now = now()
+                let numbers = try await MerchantRegistry.withRegistry(for: campaign.mchID, home: home) { registry in
+                    try await registry.seat(ledger, now: now)
+                        .billNumbers(plan.itemIDs.count, site: campaign.binding?.site ?? 0, now: now)
+                }
+                _ = try await ledger.reissue(campaign, plan: plan, selection: selection, numbers: numbers, now: now)
                 return .reissued(plan)
             }
         }

@@ -63,14 +63,17 @@ extension Ledger {
     /// `plan` — re-selected here, and refused unless it is exactly the plan — in one
     /// transaction: the item's current number and what it proved (state, err_code, message,
     /// send_listid, attempts, times, packet status, refund) go into `bill_history` with the
-    /// new number, drawn from the same allocator as `claim`; then the item becomes
+    /// new number, one of `numbers` (drawn from the merchant registry like `claim`'s); then the item becomes
     /// `pending` under the new number with attempts 0, its error, send_listid, times and
     /// packet facts cleared, and `claimed_at` now (the new number's age counts from here).
     /// Allowed from `failed` (a code that proves non-payment) and from `sent` with packet
     /// REFUND; the schema's triggers refuse any other change of a bill number or final state.
     public func reissue(
-        _ campaign: CampaignRecord, plan: ReissuePlan, selection: ReissueSelection, now: Date
+        _ campaign: CampaignRecord, plan: ReissuePlan, selection: ReissueSelection, numbers billNumbers: [BillNumber], now: Date
     ) throws -> Int {
+        guard billNumbers.count >= plan.itemIDs.count else {
+            throw LedgerError("ledger: \(plan.itemIDs.count) items to reissue but only \(billNumbers.count) new bill numbers")
+        }
         let db = try db
         return try db.transaction {
             let range = Self.range(campaign)
@@ -79,7 +82,6 @@ extension Ledger {
             if let budget = plan.budget, committed + plan.total.amount > budget {
                 throw ReissueRefusal.overBudget(committed: committed, selected: plan.total.amount, budget: budget)
             }
-            let billNumbers = try nextBillNumbers(plan.itemIDs.count, mchID: campaign.mchID, now: now)
             let keep = try db.prepare("""
                 INSERT INTO bill_history (item_id, bill_number, replaced_by, state, err_code, err_code_des, send_listid, attempts,
                     first_sent_at, last_attempt_at, packet_status, refunded_at, refund_amount, replaced_at, reason)

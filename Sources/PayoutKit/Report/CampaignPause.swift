@@ -13,10 +13,20 @@ public struct CampaignPause: Sendable, Equatable {
         case quietHours
         /// Inside a run: the server answered TIME_LIMITED.
         case serverTimeLimited
+        /// Inside a run: the items left wait for their recipients' daily caps to reset.
+        case dailyCaps
         /// Between runs: the run ended this way and the next had not started.
         case stopped(RunEnd)
         /// Between runs: the run left no ending (killed, crashed, or still going).
         case unrecorded
+
+        init(_ cause: RunPause.Cause) {
+            switch cause {
+            case .quietHours: self = .quietHours
+            case .serverTimeLimited: self = .serverTimeLimited
+            case .dailyCaps: self = .dailyCaps
+            }
+        }
     }
 
     public var from: Date
@@ -39,7 +49,7 @@ public struct CampaignPause: Sendable, Equatable {
             for pause in run.pauses {
                 let to = min(pause.until, run.endedAt ?? next ?? pause.until)
                 guard to > pause.from else { continue }
-                pauses.append(CampaignPause(from: pause.from, to: to, cause: pause.cause == .quietHours ? .quietHours : .serverTimeLimited))
+                pauses.append(CampaignPause(from: pause.from, to: to, cause: Cause(pause.cause)))
             }
             guard run.end != .complete, next != nil || !campaignFinished else { continue }
             let end = run.endedAt ?? lastRequest(minutes, from: run.startedAt, before: next) ?? run.startedAt

@@ -7,6 +7,7 @@ enum RunWording {
         switch cause {
         case .quietHours: return "Quiet hours (the manifest's quiet_hours, Beijing time)"
         case .serverTimeLimited: return "The server's quiet window (TIME_LIMITED)"
+        case .dailyCaps: return "Waiting for the next Beijing day: the recipients left reached their daily caps"
         case .stopped(let end): return ending(end)
         case .unrecorded: return "The run left no record of its end: it was killed or crashed, or it is still going"
         }
@@ -23,6 +24,11 @@ enum RunWording {
             return "Stopped: \(reason.code) — " + (guide == .unknown ? "the server refused the merchant's set-up" : guide.english)
         case .needsMerchantRecords(let items):
             return "Stopped with \(ReportFormat.count(items)) items unknown for more than 30 days (check the merchant platform)"
+        case .dailyCaps(let items, let until):
+            return "Stopped with \(ReportFormat.count(items)) items waiting for their recipients' daily caps until "
+                + "\(ReportFormat.dateTime(until)) (--no-wait)"
+        case .billNumberUnchecked(let billNumber, _):
+            return "Stopped before sending: gethbinfo did not answer whether bill number \(billNumber) is new"
         }
     }
 

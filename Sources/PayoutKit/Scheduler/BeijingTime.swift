@@ -20,6 +20,11 @@ public enum BeijingTime {
 
     /// ISO 8601 with milliseconds and the +08:00 offset, e.g. `2027-02-12T09:30:00.250+08:00`:
     /// what reports and journals show, so operators read the same clock WeChat Pay uses.
+    /// The next Beijing midnight after `date`.
+    public static func nextDay(after date: Date) -> Date {
+        date.addingTimeInterval(TimeInterval(86_400 - secondsIntoDay(date)))
+    }
+
     public static func iso8601(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         let millis = (c.nanosecond ?? 0) / 1_000_000

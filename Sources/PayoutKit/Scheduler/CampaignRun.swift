@@ -1,8 +1,8 @@
 import Foundation
 
 /// `payout run` as one call: reach the endpoint (credentials checked first), hold the
-/// ledger's lock, import the campaign if it is not there yet, pay every item that is not
-/// final, and release everything in reverse order on every way out.
+/// ledger's lock, open the merchant's registry, import the campaign if it is not there yet,
+/// pay every item that is not final, and release everything in reverse order on every way out.
 public struct CampaignRun<API: Endpoint>: Sendable {
     public var manifest: Manifest
     public var ledgerPath: String
@@ -14,6 +14,7 @@ public struct CampaignRun<API: Endpoint>: Sendable {
     public var clock: any RunClock = SystemClock()
     public var stop = StopSignal()
     public var observe: @Sendable (RunEvent) -> Void = { _ in }
+    public var home = PayoutHome()
 
     public init(manifest: Manifest, ledgerPath: String, endpoint: API) {
         self.manifest = manifest
@@ -31,23 +32,29 @@ public struct CampaignRun<API: Endpoint>: Sendable {
     public func run() async throws -> Report {
         try await endpoint.withClient(for: manifest, timeout: requestTimeout) { client in
             try await RunLock.withLock(ledger: ledgerPath) {
-                try await CampaignImport.withImported(manifest, at: ledgerPath) { ledger, outcome in
-                    if case .imported(let summary) = outcome {
-                        observe(.imported(summary, ledger: ledgerPath))
+                try await MerchantRegistry.withRegistry(for: manifest.merchant.mchID, home: home) { registry in
+                    try await CampaignImport.withImported(manifest, at: ledgerPath, registry: registry) { ledger, outcome in
+                        if case .imported(let summary) = outcome {
+                            observe(.imported(summary, ledger: ledgerPath))
+                        }
+                        return try await pay(from: ledger, merchant: try await registry.seat(ledger), through: client)
                     }
-                    return try await pay(from: ledger, through: client)
                 }
             }
         }
     }
 
-    private func pay(from ledger: Ledger, through client: RedpackClient) async throws -> Report {
+    private func pay(from ledger: Ledger, merchant: RegisteredLedger, through client: RedpackClient) async throws -> Report {
         let campaign = try await ledger.requireCampaign(manifest.campaign)
         var settings = RunSettings(
             campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
             quietHours: manifest.limits.quietHours)
         settings.noWait = noWait
-        let runner = Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop, observe: observe)
+        settings.site = campaign.binding?.site ?? manifest.merchant.site
+        // A sandbox campaign pays nothing real: the caps are for real recipients.
+        settings.dailyCaps = manifest.merchant.isSandbox ? nil : manifest.limits.dailyCaps
+        let runner = Runner(
+            ledger: ledger, merchant: merchant, api: client, settings: settings, clock: clock, stop: stop, observe: observe)
         let end = try await runner.run()
         return Report(end: end, status: try await ledger.status(of: campaign))
     }

@@ -35,6 +35,11 @@ public enum RunEnd: Sendable, Equatable {
     /// Some items have been unknown for longer than gethbinfo reaches back (30 days): only
     /// the merchant platform's records can settle them, and payout never sends them again.
     case needsMerchantRecords(items: Int)
+    /// `--no-wait`, and every item left is for a recipient who reached a daily cap today.
+    case dailyCaps(items: Int, until: Date)
+    /// gethbinfo did not answer whether the run's first new bill number is unused: nothing
+    /// was sent.
+    case billNumberUnchecked(BillNumber, reason: String)
 }
 
 public enum RunEvent: Sendable {

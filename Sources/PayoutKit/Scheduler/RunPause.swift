@@ -8,6 +8,9 @@ public struct RunPause: Sendable, Equatable {
         case quietHours = "quiet_hours"
         /// The server answered TIME_LIMITED: its quiet window, whatever this machine's clock says.
         case serverTimeLimited = "time_limited"
+        /// Every item left to send is for a recipient who reached a daily cap: until the next
+        /// Beijing day.
+        case dailyCaps = "daily_caps"
     }
 
     public var from: Date

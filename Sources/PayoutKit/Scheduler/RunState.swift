@@ -2,8 +2,9 @@ import Foundation
 
 /// The run's bookkeeping between events: which items are due, what the rate allows, whether
 /// the run is paused or stopping. Owned by the run loop alone, so it needs no locking.
-struct RunState<Store: RunLedger> {
+struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     private let ledger: Store
+    private let merchant: Merchant
     private let settings: RunSettings
     private let clock: any RunClock
     /// The run's start on the monotonic clock: the rate limiter counts from here.
@@ -17,6 +18,11 @@ struct RunState<Store: RunLedger> {
     private var claimed: [WorkItem] = []
     private var cursor: Int
     private var pendingExhausted = false
+    /// Numbers taken from the registry and not yet given: the probed one.
+    private var spareNumbers: [BillNumber] = []
+    /// Never-tried items a daily cap held back today: the run comes back for them the next
+    /// Beijing day.
+    private var heldBack: HeldBack?
     private var inFlight = 0
     /// Unknown outcomes per item in this run; throttle and quiet-window answers do not
     /// count, as the server said plainly that it did nothing.
@@ -32,8 +38,9 @@ struct RunState<Store: RunLedger> {
     var timer = TimerState()
     var progress = RunProgress()
 
-    init(ledger: Store, settings: RunSettings, clock: any RunClock) async throws {
+    init(ledger: Store, merchant: Merchant, settings: RunSettings, clock: any RunClock) async throws {
         self.ledger = ledger
+        self.merchant = merchant
         self.settings = settings
         self.clock = clock
         let work = try await ledger.openWork(settings.campaign.id)
@@ -83,7 +90,7 @@ struct RunState<Store: RunLedger> {
     var end: RunEnd? {
         guard inFlight == 0 else { return nil }
         if let stopReason { return stopReason }
-        guard nothingLeftToStart else { return nil }
+        guard nothingLeftToStart, heldBack == nil else { return nil }
         if !parked.isEmpty { return .retriesExhausted(items: parked.count) }
         return unqueryable == 0 ? .complete : .needsMerchantRecords(items: unqueryable)
     }
@@ -106,7 +113,12 @@ struct RunState<Store: RunLedger> {
 
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
-        guard stopReason == nil, !nothingLeftToStart else { return }
+        guard stopReason == nil else { return }
+        if nothingLeftToStart, let held = heldBack {
+            waitForCaps(held, now: now, observe: observe)
+            return
+        }
+        guard !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
                   reason: "quiet hours \(quiet) Beijing time", observe: observe)
@@ -143,10 +155,7 @@ struct RunState<Store: RunLedger> {
             (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
         }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
         if dueRetry == nil && claimed.isEmpty && !pendingExhausted {
-            claimed = try await ledger.claim(
-                settings.campaign.id, after: cursor, limit: settings.claimBatch, mchID: settings.mchID, now: now)
-            if let last = claimed.last { cursor = last.id }
-            pendingExhausted = claimed.count < settings.claimBatch
+            try await claimMore(now: now)
         }
         guard dueRetry != nil || !claimed.isEmpty else { return nil }
         let elapsed = clock.instant() - origin
@@ -155,6 +164,12 @@ struct RunState<Store: RunLedger> {
             // At least a millisecond: the clocks sleep in milliseconds, and a shorter wait
             // would wake to find the slot still a hair away.
             rateDeadline = now.adding(max(earliest - elapsed, .milliseconds(1)))
+            return nil
+        }
+        // The merchant's other runs on this machine share the quota: the registry has the
+        // last word on every start.
+        if let free = try await merchant.takeStart(now: now, perMinute: settings.perMinute) {
+            rateDeadline = max(free, now.adding(.milliseconds(1)))
             return nil
         }
         rateDeadline = nil
@@ -169,10 +184,76 @@ struct RunState<Store: RunLedger> {
         return claimed.removeFirst()
     }
 
+    /// The first bill number the run will use for the first time, for the probe before its
+    /// first send: a carried item never sent under its number (released by an earlier run,
+    /// or reissued), else the number the next never-tried item will get, taken now.
+    mutating func firstNewNumber(now: Date) async throws -> BillNumber? {
+        if let unsent = retryQueue.first(where: { $0.state == .pending && $0.attempts == 0 }) {
+            return unsent.billNumber
+        }
+        guard !pendingExhausted else { return nil }
+        spareNumbers = try await merchant.billNumbers(1, site: settings.site, now: now)
+        return spareNumbers.first
+    }
+
+    /// Claims the next never-tried items the daily caps admit, with numbers from the
+    /// registry; items a cap holds back keep no number and wait for the next Beijing day.
+    private mutating func claimMore(now: Date) async throws {
+        while claimed.isEmpty && !pendingExhausted {
+            let candidates = try await ledger.unclaimed(settings.campaign.id, after: cursor, limit: settings.claimBatch)
+            pendingExhausted = candidates.count < settings.claimBatch
+            guard let last = candidates.last else { return }
+            var admitted = candidates
+            if let caps = settings.dailyCaps {
+                admitted = try await merchant.admit(candidates, now: now, caps: caps)
+            }
+            if let firstHeld = candidates.first(where: { !admitted.contains($0) }) {
+                heldBack = heldBack ?? HeldBack(cursor: firstHeld.id - 1, day: BeijingTime.dateStamp(now))
+                heldBack?.items += candidates.count - admitted.count
+            }
+            claimed = try await ledger.claim(admitted, numbers: try await numbers(admitted.count, now: now), now: now)
+            cursor = last.id
+        }
+    }
+
+    /// `count` new numbers: the probed spare first while it is still today's.
+    private mutating func numbers(_ count: Int, now: Date) async throws -> [BillNumber] {
+        spareNumbers.removeAll { $0.dateStamp != BeijingTime.dateStamp(now) }
+        let spare = spareNumbers.prefix(count)
+        spareNumbers.removeFirst(spare.count)
+        return Array(spare) + (try await merchant.billNumbers(count - spare.count, site: settings.site, now: now))
+    }
+
+    /// Every item left is held back by a daily cap: wait for the next Beijing day and come
+    /// back for them then — or, with `--no-wait`, end saying so.
+    private mutating func waitForCaps(_ held: HeldBack, now: Date, observe: (RunEvent) -> Void) {
+        guard BeijingTime.dateStamp(now) == held.day else {
+            cursor = held.cursor
+            pendingExhausted = false
+            heldBack = nil
+            if pausedUntil != nil {
+                pausedUntil = nil
+                progress.pausedUntil = nil
+                observe(.resumed)
+            }
+            return
+        }
+        let nextDay = BeijingTime.nextDay(after: now)
+        if settings.noWait {
+            requestStop(.dailyCaps(items: held.items, until: nextDay), observe: observe)
+        } else if pausedUntil == nil {
+            pause(RunPause(from: now, until: nextDay, cause: .dailyCaps),
+                  reason: "\(held.items) items wait for the next Beijing day: their recipients reached the daily caps", observe: observe)
+        }
+    }
+
     /// When to look again if no request completes first: the rate limiter's next slot or
     /// the next retry falling due.
     func wakeDeadline(now: Date) -> Date? {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
+        // A claim just found only held-back items left: look again at once, to wait for the
+        // next day (or stop, with --no-wait).
+        if nothingLeftToStart && heldBack != nil { return now }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
         return [rateDeadline, nextRetry].compactMap { $0 }.min()
     }
@@ -244,6 +325,13 @@ struct RunState<Store: RunLedger> {
             retryQueue.append(item)
         }
     }
+}
+
+/// Never-tried items a daily cap held back on `day`, from the item after `cursor` on.
+struct HeldBack {
+    var cursor: Int
+    var day: String
+    var items = 0
 }
 
 /// At most one wake-up timer pending per deadline: re-arming only for an earlier time.

@@ -6,6 +6,11 @@ public struct RunSettings: Sendable {
     public var mchID: String
     public var perMinute: Int
     public var quietHours: QuietHours?
+    /// Part of every new bill number (`merchant.site`).
+    public var site = 0
+    /// What one recipient may receive a day across the merchant's campaigns; nil for a sandbox
+    /// campaign, which pays nothing real.
+    public var dailyCaps: DailyCaps? = DailyCaps()
     /// Exit at once with `.quietWindow` instead of sleeping through it.
     public var noWait = false
     /// Requests in flight at once. Little's law: 1800/min is 30/s, so 300 ms answers need
@@ -36,9 +41,10 @@ public struct RunSettings: Sendable {
 /// point leaves the ledger saying, for each item, either a final outcome or "this bill
 /// number may be in flight" — which the next run resolves by asking again.
 ///
-/// Generic over its two I/O edges, so the hard cases run in unit tests against fakes.
-public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
+/// Generic over its I/O edges, so the hard cases run in unit tests against fakes.
+public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: Sendable {
     public let ledger: Store
+    public let merchant: Merchant
     public let api: API
     public let settings: RunSettings
     public let clock: any RunClock
@@ -48,11 +54,12 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
     public let random: @Sendable () -> Double
 
     public init(
-        ledger: Store, api: API, settings: RunSettings, clock: any RunClock = SystemClock(),
+        ledger: Store, merchant: Merchant, api: API, settings: RunSettings, clock: any RunClock = SystemClock(),
         stop: StopSignal = StopSignal(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) {
         self.ledger = ledger
+        self.merchant = merchant
         self.api = api
         self.settings = settings
         self.clock = clock
@@ -68,17 +75,22 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
     }
 
     public func run() async throws -> RunEnd {
-        var state = try await RunState(ledger: ledger, settings: settings, clock: clock)
+        var state = try await RunState(ledger: ledger, merchant: merchant, settings: settings, clock: clock)
         let runID = try await ledger.startRun(settings.campaign.id, at: clock.now())
         observe(.started(state.progress))
-        let end = try await withThrowingTaskGroup(of: Event.self) { group in
-            group.addTask { [stop] in
-                await stop.wait()
-                return .stopRequested
+        let end: RunEnd
+        if let refused = try await probeFirstNewNumber(&state) {
+            end = refused
+        } else {
+            end = try await withThrowingTaskGroup(of: Event.self) { group in
+                group.addTask { [stop] in
+                    await stop.wait()
+                    return .stopRequested
+                }
+                let end = try await loop(&state, run: runID, group: &group)
+                group.cancelAll()
+                return end
             }
-            let end = try await loop(&state, run: runID, group: &group)
-            group.cancelAll()
-            return end
         }
         try await ledger.release(state.unsent)
         try await ledger.finishRun(runID, end: end, at: clock.now())
@@ -90,7 +102,7 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
     /// Starts whatever may start, arms one timer for the next deadline, and handles one
     /// event at a time until nothing is in flight and nothing more will start.
     private func loop(
-        _ state: inout RunState<Store>, run: Int, group: inout ThrowingTaskGroup<Event, any Error>
+        _ state: inout RunState<Store, Merchant>, run: Int, group: inout ThrowingTaskGroup<Event, any Error>
     ) async throws -> RunEnd {
         while true {
             let now = clock.now()
@@ -115,7 +127,28 @@ public struct Runner<API: RedpackAPI, Store: RunLedger>: Sendable {
         }
     }
 
-    private func wake(at deadline: Date?, state: inout RunState<Store>, group: inout ThrowingTaskGroup<Event, any Error>) {
+    /// Before the first send, gethbinfo is asked about the first bill number the run is about
+    /// to use for the first time: known to the server means the registry is not the only one
+    /// handing out this merchant's numbers (another machine with the same site, a lost
+    /// registry), and sending under it would be answered with someone else's payment. A few
+    /// tries for an answer; none means nothing is sent this run.
+    private func probeFirstNewNumber(_ state: inout RunState<Store, Merchant>) async throws -> RunEnd? {
+        guard let billNumber = try await state.firstNewNumber(now: clock.now()) else { return nil }
+        var reason = ""
+        for attempt in 1...3 {
+            switch await api.query(billNumber) {
+            case .notFound: return nil
+            case .found: return .merchantRefused(.billNumberInUse(billNumber))
+            case .stopRun(let stop): return .merchantRefused(stop)
+            case .throttled(let code): reason = code
+            case .unknown(let why): reason = why
+            }
+            try await clock.sleep(until: clock.now().adding(settings.retry.delay(afterAttempt: attempt, unit: random())))
+        }
+        return .billNumberUnchecked(billNumber, reason: reason)
+    }
+
+    private func wake(at deadline: Date?, state: inout RunState<Store, Merchant>, group: inout ThrowingTaskGroup<Event, any Error>) {
         guard let deadline, state.timer.arm(deadline) else { return }
         group.addTask { [clock] in
             try? await clock.sleep(until: deadline)

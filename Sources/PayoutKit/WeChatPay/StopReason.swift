@@ -15,6 +15,9 @@ public enum StopReason: Sendable, Equatable {
     /// `items` items in a row failed with the same set-up code (PARAM_ERROR, MONEY_LIMIT…):
     /// the merchant's set-up is wrong, not the recipients.
     case repeatedFailure(ErrorCode, message: String, items: Int)
+    /// gethbinfo knows the first bill number the run was about to use for the first time:
+    /// another ledger or machine of the merchant used it, and nothing was sent.
+    case billNumberInUse(BillNumber)
 
     /// A reason read back from the ledger's run history, where only its code and message
     /// are kept: the report shows nothing more.
@@ -23,6 +26,12 @@ public enum StopReason: Sendable, Equatable {
         case "FAIL": self = .requestRejected(message: message)
         case "TLS_ERROR": self = .tlsRefused(message: message)
         case "INVALID_REQUEST": self = .invalidRequest(message: message)
+        case Self.billNumberInUseCode:
+            guard let billNumber = message.split(separator: " ").lazy.compactMap({ BillNumber(String($0)) }).first else {
+                self = .refused(ErrorCode(code), message: message)
+                return
+            }
+            self = .billNumberInUse(billNumber)
         default: self = .refused(ErrorCode(code), message: message)
         }
     }
@@ -34,6 +43,7 @@ public enum StopReason: Sendable, Equatable {
         case .requestRejected: return "FAIL"
         case .tlsRefused: return "TLS_ERROR"
         case .invalidRequest: return "INVALID_REQUEST"
+        case .billNumberInUse: return Self.billNumberInUseCode
         }
     }
 
@@ -42,6 +52,12 @@ public enum StopReason: Sendable, Equatable {
         case .refused(_, let message), .requestRejected(let message), .tlsRefused(let message),
              .invalidRequest(let message), .repeatedFailure(_, let message, _):
             return message
+        case .billNumberInUse(let billNumber):
+            return "the bill number \(billNumber) is already known to the server, though this machine's merchant registry "
+                + "never handed it out: another machine uses the same merchant.site, or the registry (PAYOUT_HOME) was lost "
+                + "or is not the one this merchant's runs use. Nothing was sent; give each machine its own merchant.site."
         }
     }
+
+    static let billNumberInUseCode = "BILLNO_IN_USE"
 }

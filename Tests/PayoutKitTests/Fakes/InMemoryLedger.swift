@@ -34,14 +34,16 @@ actor InMemoryLedger: RunLedger {
     private(set) var attempts: [AttemptRecord] = []
     /// Each run's start, pauses and end, by run number.
     private(set) var runs: [(started: Date, pauses: [RunPause], end: RunEnd?)] = []
-    private var sequence = 0
     private var crashesOnRecord = 0
     let campaign: CampaignRecord
+    /// The merchant registry the ledger's runs share: numbers go on across runs.
+    nonisolated let merchant = InMemoryMerchant()
 
-    /// `amounts` in fen, one item per entry, lines from 2 as in a CSV with a header.
-    init(amounts: [Int], campaignID: String = "c1") {
+    /// `amounts` in fen, one item per entry, lines from 2 as in a CSV with a header; each
+    /// item for a recipient of its own unless `openids` names them.
+    init(amounts: [Int], campaignID: String = "c1", openids: [String]? = nil) {
         items = amounts.enumerated().map { index, fen in
-            Item(id: index + 1, line: index + 2, openid: "o\(String(format: "%027d", index))", amount: Amount(fen: fen))
+            Item(id: index + 1, line: index + 2, openid: openids?[index] ?? "o\(String(format: "%027d", index))", amount: Amount(fen: fen))
         }
         campaign = CampaignRecord(
             id: campaignID, mchID: "10000098", wxappid: "wx8888888888888888",
@@ -67,13 +69,19 @@ actor InMemoryLedger: RunLedger {
             carried: carried.map(workItem), pendingCursor: firstNew - 1, lastItemID: items.count, status: status())
     }
 
-    func claim(_ campaignID: String, after cursor: Int, limit: Int, mchID: String, now: Date) throws -> [WorkItem] {
-        let candidates = items.indices.filter {
-            items[$0].id > cursor && items[$0].state == ItemTransition.claim.from && items[$0].billNumber == nil
-        }.prefix(limit)
-        return candidates.map { index in
-            sequence += 1
-            items[index].billNumber = BillNumber(mchID: mchID, dateStamp: BeijingTime.dateStamp(now), sequence: sequence)
+    func unclaimed(_ campaignID: String, after cursor: Int, limit: Int) -> [UnclaimedItem] {
+        items.filter { $0.id > cursor && $0.state == ItemTransition.claim.from && $0.billNumber == nil }.prefix(limit).map {
+            UnclaimedItem(id: $0.id, line: $0.line, openid: $0.openid, amount: $0.amount, attempts: $0.attempts)
+        }
+    }
+
+    func claim(_ claimed: [UnclaimedItem], numbers: [BillNumber], now: Date) throws -> [WorkItem] {
+        try zip(claimed, numbers).map { item, billNumber in
+            guard let index = items.firstIndex(where: { $0.id == item.id }),
+                  items[index].state == ItemTransition.claim.from, items[index].billNumber == nil else {
+                throw Violation(description: "item \(item.id) is no longer never-tried")
+            }
+            items[index].billNumber = billNumber
             items[index].state = ItemTransition.claim.to
             items[index].claimedAt = now
             return workItem(items[index])

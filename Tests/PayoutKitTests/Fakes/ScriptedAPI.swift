@@ -24,6 +24,9 @@ actor ScriptedAPI: RedpackAPI {
         indirect case afterArrivals(Int, then: Send)
         /// Hold the request until the test opens `gate`, then answer `then`.
         indirect case afterGate(String, then: Send)
+        /// Someone else's payment lands under the bill number after the run's probe and just
+        /// before this request: then answer `then`.
+        indirect case paidElsewhereFirst(to: String, amount: Amount, then: Send)
     }
 
     /// What gethbinfo says about one bill number.
@@ -133,6 +136,9 @@ actor ScriptedAPI: RedpackAPI {
             return await perform(then, request)
         case .afterGate(let gate, let then):
             await wait { self.openGates.contains(gate) }
+            return await perform(then, request)
+        case .paidElsewhereFirst(let openid, let amount, let then):
+            paid(request.billNumber, to: openid, amount: amount)
             return await perform(then, request)
         }
     }

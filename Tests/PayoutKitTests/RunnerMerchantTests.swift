@@ -1,0 +1,88 @@
+import Foundation
+@testable import PayoutKit
+import PayoutTestSupport
+import Testing
+
+/// What a run shares with the merchant's other runs: bill numbers checked with the server
+/// before first use, the recipients' daily caps, and the per-minute quota.
+@Suite struct RunnerMerchantTests {
+    typealias Base = RunnerTests
+
+    @Test func aFreshNumberTheServerKnowsStopsTheRunBeforeAnySend() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI()
+        await api.paid(Base.bill(1), to: Base.openid(7), amount: Amount(fen: 500))
+        #expect(try await Base.run(ledger, api) == .merchantRefused(.billNumberInUse(Base.bill(1))))
+        #expect(await api.requests == [.query(Base.bill(1))], "asked, nothing sent")
+        let untouched = try #require(await ledger.item(line: 2))
+        #expect(untouched.state == .pending && untouched.billNumber == nil, "the known number was never given to the item")
+
+        #expect(try await Base.run(ledger, api) == .complete)
+        #expect(await api.requests.suffix(2) == [.query(Base.bill(2)), .send(Base.bill(2))], "the next run probes a fresh number")
+        #expect(await ledger.item(line: 2)?.state == .sent)
+        #expect(await api.payments[Base.bill(1)]?.openid == Base.openid(7), "the other payment is left alone")
+    }
+
+    @Test func aCarriedNumberNeverSentIsTheOneProbed() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 1000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.refuseTLS]])
+        _ = try await Base.run(ledger, api, concurrency: 1)
+        let released = try #require(await ledger.item(line: 3))
+        #expect(released.state == .pending && released.attempts == 0, "claimed, never sent, released with its number")
+        let number = try #require(released.billNumber)
+        let before = await api.requests.count
+        #expect(try await Base.run(ledger, api) == .complete)
+        #expect(await api.requests.dropFirst(before).first == .query(number), "its number is used for the first time now")
+    }
+
+    @Test func aRecipientOverTheDailyCountWaitsForTheNextBeijingDay() async throws {
+        let openid = Base.openid(0)
+        let ledger = InMemoryLedger(amounts: [100, 200, 300], openids: [openid, openid, openid])
+        let clock = Base.frozen(Base.morning)
+        let api = ScriptedAPI(clock: clock)
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        let capped = { (settings: inout RunSettings) in settings.dailyCaps = DailyCaps(count: 2, amount: Amount(fen: 100_000)) }
+
+        let stopped = try await Base.run(ledger, api, clock: clock) {
+            capped(&$0)
+            $0.noWait = true
+        }
+        #expect(stopped == .dailyCaps(items: 1, until: midnight))
+        #expect(await ledger.items.map(\.state) == [.sent, .sent, .pending])
+        #expect(await ledger.items[2].billNumber == nil, "held back before it was given a number")
+
+        #expect(try await Base.run(ledger, api, clock: clock, configure: capped) == .complete)
+        #expect(await ledger.items.map(\.state) == [.sent, .sent, .sent])
+        let third = try #require(await api.requestTimes.last)
+        #expect(third >= midnight, "paid on the next Beijing day, not over today's cap")
+    }
+
+    @Test func theDailyAmountCapHoldsBackTheItemThatWouldPassIt() async throws {
+        let openid = Base.openid(0)
+        let ledger = InMemoryLedger(amounts: [600, 500, 400], openids: [openid, Base.openid(1), openid])
+        let end = try await Base.run(ledger, ScriptedAPI()) {
+            $0.dailyCaps = DailyCaps(count: 10, amount: Amount(fen: 999))
+            $0.noWait = true
+        }
+        #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: Base.morning)))
+        #expect(await ledger.items.map(\.state) == [.sent, .sent, .pending], "600 + 400 would pass 999 fen: the 400 waits")
+    }
+
+    @Test func twoRunsOfOneMerchantShareItsQuota() async throws {
+        let first = InMemoryLedger(amounts: Array(repeating: 100, count: 12))
+        let second = InMemoryLedger(amounts: Array(repeating: 100, count: 12))
+        let merchant = InMemoryMerchant()
+        let clock = Base.frozen(Base.morning)
+        let api = ScriptedAPI(clock: clock)
+        var settings = RunSettings(campaign: first.campaign, mchID: "10000098", perMinute: 10, quietHours: nil)
+        settings.dailyCaps = nil
+        async let one = Runner(ledger: first, merchant: merchant, api: api, settings: settings, clock: clock, random: { 0 }).run()
+        async let two = Runner(ledger: second, merchant: merchant, api: api, settings: settings, clock: clock, random: { 0 }).run()
+        #expect(try await [one, two] == [.complete, .complete])
+        let starts = await merchant.starts
+        #expect(starts.count == 24)
+        for start in starts {
+            #expect(starts.filter { $0 >= start && $0 < start.addingTimeInterval(60) }.count <= 10, "at most 10 in the minute from \(start)")
+        }
+    }
+}
