@@ -285,6 +285,8 @@ import Testing
         var replacement: String
         var searched: String
         var evidence: String
+        /// Scripts/modelcheck's configuration: 3 is the one with a reissue.
+        var configuration = 1
 
         var testDescription: String { name }
     }
@@ -294,7 +296,7 @@ import Testing
             name: "FATAL_ERROR marks the item failed without settling",
             original: ":: a == a_fatal -> record(unknown, retrying, true, false)",
             replacement: ":: a == a_fatal -> record(unpaid, failed, true, false)",
-            searched: "failed_means_unpaid", evidence: "paidCount[0]==0"),
+            searched: "failed_means_unpaid", evidence: "(paidBills[0]&(1<<bill[0]))==0"),
         Mutant(
             name: "a retry is sent under a new bill number",
             original: "resend:          exchange(SEND);",
@@ -302,17 +304,32 @@ import Testing
                 resend:          if :: lst == retrying && nextBill < BILLS -> bill[i] = nextBill; nextBill++; b = bill[i] \
                 :: else -> skip fi; exchange(SEND);
                 """,
-            searched: "one_payment_per_item", evidence: "paidCount[0]<=1"),
+            searched: "one_payment_per_item", evidence: "paidCount[0]<=(1+refundCount[0])"),
         Mutant(
             name: "gethbinfo NOT_FOUND is taken as EXPIRED at any age",
             original: ":: a == q_notfound && ag == EXPIRED ->",
             replacement: ":: a == q_notfound ->",
-            searched: "failed_means_unpaid", evidence: "paidCount[0]==0"),
+            searched: "failed_means_unpaid", evidence: "(paidBills[0]&(1<<bill[0]))==0"),
         Mutant(
             name: "no lock: a second process works beside the first and writes a change the table lacks",
             original: "#define lockFree (lock == NOBODY)",
             replacement: "#define lockFree true",
             searched: "failed_means_unpaid", evidence: "t_from"),
+        Mutant(
+            name: "reissue takes a failed item whose failure does not prove it unpaid (the first release's FATAL_ERROR)",
+            original: "((st[i] == failed && proven[i]) ||",
+            replacement: "((st[i] == failed) ||",
+            searched: "one_payment_per_item", evidence: "paidCount[0]<=(1+refundCount[0])", configuration: 3),
+        Mutant(
+            name: "reissue takes a sent item whose packet was not refunded",
+            original: "(st[i] == sent && rec[bill[i]] == REFUNDED && owner[bill[i]] == i))",
+            replacement: "(st[i] == sent && paidRecord(bill[i]) && owner[bill[i]] == i))",
+            searched: "paid_under_its_bill_number", evidence: "retired&refunded", configuration: 3),
+        Mutant(
+            name: "reissue keeps the item's bill number",
+            original: "retired = retired | (1 << bill[i]); bill[i] = nextBill; nextBill++;",
+            replacement: "retired = retired | (1 << bill[i]);",
+            searched: "retired_numbers_stay_retired", evidence: "retired&(1<<bill[0])", configuration: 3),
     ]
 
     @Test(arguments: mutants)
@@ -324,7 +341,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         try source.replacingOccurrences(of: mutant.original, with: mutant.replacement).write(to: copy, atomically: true, encoding: .utf8)
 
-        let (status, output) = try Self.modelcheck("--model", copy.path, "--configuration", "1", mutant.searched)
+        let (status, output) = try Self.modelcheck("--model", copy.path, "--configuration", "\(mutant.configuration)", mutant.searched)
         try #require(status != 2, "\(output)")
         #expect(status == 1, "spin found no violation of \(mutant.searched):\n\(output)")
         #expect(output.contains("\(mutant.searched) ") && output.contains("VIOLATED"), "\(output)")
