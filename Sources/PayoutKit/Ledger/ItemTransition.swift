@@ -13,14 +13,20 @@ public enum ItemEvent: String, Sendable, CaseIterable {
     /// Anything short of proof: an unknown outcome, a throttle, the quiet window, a stop-run
     /// answer, no answer at all.
     case unknown
+    /// `payout reissue` (`Ledger.reissue`): the operator's decision to pay again, never an
+    /// answer's. Only with proof that the item holds no payment — a failure whose err_code
+    /// proves it unpaid under its number, or a packet gethbinfo says was refunded — and
+    /// always under a NEW bill number: the old one goes into `bill_history` and is never
+    /// used again, so a request for it still on the wire can never pay a second time.
+    case reissue
 }
 
 /// One change of an item's state that payout may make. `all` is the single list of them:
-/// `Ledger.record` refuses any change an answer may not make, `claim` and `release` take
-/// their states from it, the in-memory ledger of the scheduler's tests does the same, and
-/// ItemStateMachineTests checks it, both ways, against the transition table of the Promela
-/// model (Scheduler/ItemStateMachine.pml) that spin verifies — so the code and the model
-/// cannot drift apart.
+/// `Ledger.record` refuses any change an answer may not make, `claim`, `release` and
+/// `Ledger.reissue` take their states from it, the in-memory ledger of the scheduler's tests
+/// does the same, and ItemStateMachineTests checks it, both ways, against the transition
+/// table of the Promela model (Scheduler/ItemStateMachine.pml) that spin verifies — so the
+/// code and the model cannot drift apart — and holds the ledger's triggers to it.
 public struct ItemTransition: Sendable, Hashable {
     public let from: ItemState
     public let event: ItemEvent
@@ -34,13 +40,17 @@ public struct ItemTransition: Sendable, Hashable {
 
     public static let claim = ItemTransition(.pending, .claim, .sending)
     public static let release = ItemTransition(.sending, .release, .pending)
+    /// A failed item whose err_code proves it unpaid (`ErrorCode.provenUnpaid`), back to
+    /// `pending` under a new bill number.
+    public static let reissueUnpaid = ItemTransition(.failed, .reissue, .pending)
+    /// A sent item whose packet was refunded (packet_status REFUND, from `payout reconcile`;
+    /// `reissue --refunded`), back to `pending` under a new bill number.
+    public static let reissueRefunded = ItemTransition(.sent, .reissue, .pending)
 
-    /// Nothing leaves `sent` or `failed`: the ledger's `final_is_forever` trigger agrees.
-    ///
-    /// Not here yet: `payout reissue` (`Ledger.reissue`) moves a failed item proven unpaid, or
-    /// a sent one whose packet was refunded, back to `pending` under a NEW bill number, the
-    /// old one kept in `bill_history`; the ledger's triggers allow exactly that and nothing
-    /// else. Listing it here and modelling it in ItemStateMachine.pml is open work.
+    /// No answer moves an item out of `sent` or `failed`: only `reissue` does, and the
+    /// ledger's triggers (`final_is_forever`, `bill_number_is_forever`, with
+    /// `bill_history_proves_unpaid`) allow it only together with a `bill_history` row that
+    /// keeps the old number, proves the item unpaid under it and names the new one.
     public static let all: [ItemTransition] = [
         claim,
         release,
@@ -54,10 +64,18 @@ public struct ItemTransition: Sendable, Hashable {
         ItemTransition(.retrying, .paid, .sent),
         ItemTransition(.retrying, .unpaid, .failed),
         ItemTransition(.retrying, .unknown, .retrying),
+        // A reissued item is sent from `pending` under its new number, like a released one.
+        reissueUnpaid,
+        reissueRefunded,
     ]
 
-    /// The events a request's answer brings; `claim` and `release` are the run's own.
+    /// The events a request's answer brings; `claim` and `release` are the run's own, and
+    /// `reissue` the operator's.
     static let answers: Set<ItemEvent> = [.paid, .unpaid, .unknown]
+
+    /// The transitions `reissue` makes: the states it takes items from, and the one it
+    /// leaves them in.
+    static let reissues = all.filter { $0.event == .reissue }
 
     /// Refuses, naming the item and both states, a change an answer cannot make.
     static func checkAnswer(item id: Int, from: ItemState, to: ItemState) throws(LedgerError) {

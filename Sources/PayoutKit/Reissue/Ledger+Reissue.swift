@@ -63,11 +63,13 @@ extension Ledger {
     /// `plan` — re-selected here, and refused unless it is exactly the plan — in one
     /// transaction: the item's current number and what it proved (state, err_code, message,
     /// send_listid, attempts, times, packet status, refund) go into `bill_history` with the
-    /// new number, one of `numbers` (drawn from the merchant registry like `claim`'s); then the item becomes
-    /// `pending` under the new number with attempts 0, its error, send_listid, times and
-    /// packet facts cleared, and `claimed_at` now (the new number's age counts from here).
-    /// Allowed from `failed` (a code that proves non-payment) and from `sent` with packet
-    /// REFUND; the schema's triggers refuse any other change of a bill number or final state.
+    /// new number, one of `numbers` (from the merchant registry, like `claim`'s); then the item becomes
+    /// `pending` under the new number with attempts 0, its error, send_listid, times,
+    /// `claimed_at` and packet facts cleared (the new number ages from its first request,
+    /// which `record` stamps). These are `ItemTransition.reissueUnpaid` (from `failed`, a
+    /// code that proves non-payment) and `ItemTransition.reissueRefunded` (from `sent` with
+    /// packet REFUND); the schema's triggers refuse any other change of a bill number or
+    /// final state.
     public func reissue(
         _ campaign: CampaignRecord, plan: ReissuePlan, selection: ReissueSelection, numbers billNumbers: [BillNumber], now: Date
     ) throws -> Int {
@@ -87,14 +89,16 @@ extension Ledger {
                     first_sent_at, last_attempt_at, packet_status, refunded_at, refund_amount, replaced_at, reason)
                 SELECT id, bill_number, ?1, state, err_code, err_code_des, send_listid, attempts, first_sent_at, last_attempt_at,
                     packet_status, refunded_at, refund_amount, ?2,
-                    CASE WHEN state = 'failed' THEN 'proven unpaid: ' || err_code ELSE 'refunded unclaimed: paid again (--refunded)' END
+                    CASE WHEN state = '\(ItemTransition.reissueUnpaid.from)' THEN 'proven unpaid: ' || err_code
+                         ELSE 'refunded unclaimed: paid again (--refunded)' END
                 FROM items WHERE id = ?3
                 """)
             let renew = try db.prepare("""
-                UPDATE items SET bill_number = ?1, state = 'pending', attempts = 0, err_code = NULL, err_code_des = NULL,
-                    send_listid = NULL, first_sent_at = NULL, last_attempt_at = NULL, next_attempt_at = NULL, claimed_at = NULL,
-                    packet_status = NULL, received_at = NULL, refunded_at = NULL, refund_amount = NULL
-                WHERE id = ?3 AND bill_number = (SELECT bill_number FROM bill_history WHERE replaced_by = ?1)
+                UPDATE items SET bill_number = ?1, state = '\(ItemTransition.reissueUnpaid.to)', attempts = 0, err_code = NULL,
+                    err_code_des = NULL, send_listid = NULL, first_sent_at = NULL, last_attempt_at = NULL, next_attempt_at = NULL,
+                    claimed_at = NULL, packet_status = NULL, received_at = NULL, refunded_at = NULL, refund_amount = NULL
+                WHERE id = ?3 AND state IN (\(Self.reissuableStates))
+                  AND bill_number = (SELECT bill_number FROM bill_history WHERE replaced_by = ?1)
                 """)
             for (itemID, billNumber) in zip(plan.itemIDs, billNumbers) {
                 try keep.run([.text(billNumber.rawValue), .text(BeijingTime.iso8601(now)), .integer(itemID)])
@@ -104,4 +108,8 @@ extension Ledger {
             return plan.itemIDs.count
         }
     }
+
+    /// The states `reissue` takes items from, as an SQL list: those of its transitions in
+    /// `ItemTransition.all` (whose target is `reissueUnpaid.to`, `pending`, for both).
+    private static let reissuableStates = ItemTransition.reissues.map { "'\($0.from)'" }.sorted().joined(separator: ", ")
 }

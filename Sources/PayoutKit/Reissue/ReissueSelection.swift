@@ -37,10 +37,10 @@ public struct ReissueSelection: Sendable, Equatable {
         let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
         // The first release failed items answered "该订单已经过期" (PARAM_ERROR); that answer
         // says nothing about whether the number's first request paid, so it never qualifies.
-        var sql = "(state = 'failed' AND COALESCE(err_code, '') IN (\(placeholders))"
+        var sql = "(state = '\(ItemTransition.reissueUnpaid.from)' AND COALESCE(err_code, '') IN (\(placeholders))"
             + " AND instr(COALESCE(err_code_des, ''), '\(ErrorCode.expiredBillNumberMessage)') = 0)"
         if refunded {
-            sql += " OR (state = 'sent' AND COALESCE(packet_status, '') = 'REFUND')"
+            sql += " OR (state = '\(ItemTransition.reissueRefunded.from)' AND COALESCE(packet_status, '') = 'REFUND')"
         }
         return ("(" + sql + ")", codes.map(SQLValue.text))
     }

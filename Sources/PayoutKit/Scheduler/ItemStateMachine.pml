@@ -1,18 +1,28 @@
 /*
  * The life of a red packet, model-checked with spin: every interleaving of the items, the
- * payout processes on one ledger, the red packet server, the network, crashes and time,
- * within the bounds below. Scripts/modelcheck runs it (Scripts/test does, first);
+ * payout processes on one ledger, the red packet server, the network, crashes, time and
+ * the operator's reissues, within the bounds below. Scripts/modelcheck runs it (Scripts/test does, first);
  * ItemStateMachineTests holds its transition table to the Swift one and shows that spin
  * finds bugs planted in copies of it.
  *
  * The properties (ltl below), each searched exhaustively:
- *   one_payment_per_item        never two payments for one item;
- *   paid_under_its_bill_number  never a payment under a bill number the ledger does not
- *                               hold for that item;
- *   failed_means_unpaid         an item the ledger marks `failed` was not paid;
+ *   one_payment_per_item        never two payments for one item, net of refunds: a second
+ *                               payment only after the first packet was refunded (and
+ *                               the item reissued);
+ *   paid_under_its_bill_number  every payment of an item is under the bill number the
+ *                               ledger holds for it, or under a number reissue retired
+ *                               after its packet was refunded: a paid item whose packet
+ *                               was not refunded never gets a new number;
+ *   failed_means_unpaid         an item this payout marks `failed` was not paid under its
+ *                               number;
+ *   retired_numbers_stay_retired  no item ever holds a number reissue retired: each
+ *                               reissue gives a new one (under the old number the server
+ *                               would answer the refunded packet's old SUCCESS, and the
+ *                               item would be `sent` with nothing paid);
  *   every_item_settles          if the server completes every payment it answered
  *                               PROCESSING (its answers are otherwise definite beyond the
- *                               fault budget), every item ends `sent` or `failed`;
+ *                               fault budget), every item ends `sent` or `failed` for good
+ *                               (after the operator's last reissue);
  * and, by assertion in every search, that payout never asks the ledger for a state change
  * the transition table does not list, nor records an answer under a bill number the item
  * does not hold (Ledger.record refuses either, and the run would die).
@@ -20,13 +30,18 @@
  * What the model keeps of the Swift code:
  *   ledger     what a crash keeps (Ledger+Work.swift): each item's state; its bill number,
  *              given at claim in the transaction that marks it `sending`; whether the last
- *              err_code was FATAL_ERROR. Age is kept per bill number, from its claim: the
- *              ledger reads it from claimed_at, which release clears (a released item ages
- *              from its first recorded send, later), so the model's item is never younger
- *              than payout's — which only makes settling come sooner.
+ *              err_code was FATAL_ERROR; whether its failure's err_code proves it unpaid
+ *              (ErrorCode.provenUnpaid: every failure this payout records does); the numbers
+ *              reissue retired (bill_history). Age is kept per bill number, from its claim
+ *              or reissue: the ledger reads it from claimed_at, which release and reissue
+ *              clear (the item then ages from its first recorded send, later), so the
+ *              model's item is never younger than payout's — which only makes settling
+ *              come sooner. The ledger may come from the first release, which marked an
+ *              item `failed` on FATAL_ERROR or on the expired-number answer although its
+ *              number had paid: a failure that proves nothing.
  *   Runner     a payout process (Runner, RunState, Settlement, RetryPolicy). Runner(1) is the
  *              operator's: it runs again after a crash or a stopped run until every item is
- *              final. Runner(2) is a second process started while a run holds the ledger:
+ *              final, and between runs may reconcile and reissue. Runner(2) is a second process started while a run holds the ledger:
  *              RunLock refuses it. A run takes the lock, loads the open items (openWork),
  *              claims the never-tried ones, and works on one item at a time: gethbinfo first
  *              when RetryPolicy.needsQuery says so, then what Settlement concludes, else a
@@ -39,6 +54,16 @@
  *              payment answers FATAL_ERROR; a number never accepted and past its 24 hours
  *              answers 该订单已经过期 (unknown).
  *   Processor  the server completing, as paid or failed, a payment it answered PROCESSING.
+ *   refund     the server refunding a paid packet nobody claimed (gethbinfo then says
+ *              REFUND, which still means paid, and re-entry still answers SUCCESS), found
+ *              by `payout reconcile` (see `refund` below for where it happens).
+ *   Reissue    `payout reissue` (Ledger.reissue), the operator's, between runs: it holds
+ *              the lock and is one transaction. Only on proof of non-payment — a failed
+ *              item whose err_code proves it unpaid, or a sent one whose packet reconcile
+ *              found refunded (gethbinfo's REFUND, which never changes: the model reads
+ *              the server's record) — and always under a new number from the allocator,
+ *              the old one retired for good (bill_history). The reissued item is `pending`
+ *              under its new number, and the operator's next run sends it.
  *   network    SLOTS requests on the wire, reaching the server in any order and however
  *              late: after the runner gave up, crashed or started again.
  *   time       passes where it is read: before each attempt (an item may skip from young
@@ -55,13 +80,15 @@
  * answer about another bill number: nothing proven), a request delivered twice, a Ctrl-C
  * (or --no-wait, or retries used up for this run).
  *
- * The bounds: ITEMS items, MAX_FAULTS faults and MAX_CRASHES crashes in all, 4 bill numbers,
- * 3 requests on the wire; ages stop at expired (gethbinfo's 30-day reach is not modelled).
+ * The bounds: ITEMS items, MAX_FAULTS faults, MAX_CRASHES crashes and MAX_REISSUES reissues
+ * in all, 4 bill numbers (a reissue needs one left), 3 requests on the wire; ages stop at
+ * expired (gethbinfo's 30-day reach is not modelled).
  *
  * Assumed of the server, not checked: it pays at most once per bill number; a number it
- * refused an item under stays refused for that item; and a number it has not accepted 24
+ * refused an item under stays refused for that item; a number it has not accepted 24
  * hours after payout claimed it is never accepted (the contract's "NOT_FOUND more than 24
- * hours after the first request: never accepted").
+ * hours after the first request: never accepted"); and a refund returns the whole packet
+ * and is never undone.
  */
 
 #ifndef ITEMS
@@ -75,11 +102,14 @@
 #ifndef MAX_CRASHES
 #define MAX_CRASHES  1
 #endif
+#ifndef MAX_REISSUES
+#define MAX_REISSUES 1
+#endif
 #define NOBODY       0     /* runners are 1 and 2 */
 
 /* ItemState and ItemEvent: the states of an item, and what moves it. */
 mtype:state = { pending, sending, retrying, sent, failed };
-mtype:event = { claim, release, paid, unpaid, unknown };
+mtype:event = { claim, release, paid, unpaid, unknown, reissue };
 
 /*
  * The transition table. The model changes an item's state only through `step`, which
@@ -99,15 +129,9 @@ mtype:event = { claim, release, paid, unpaid, unknown };
     TRANSITION(retrying, paid,    sent)     \
     TRANSITION(retrying, unpaid,  failed)   \
     TRANSITION(retrying, unknown, retrying) \
+    TRANSITION(failed,   reissue, pending)  \
+    TRANSITION(sent,     reissue, pending)  \
     )
-/*
- * REISSUE, NOT MODELLED YET. `payout reissue` (Ledger.reissue) moves a failed item proven
- * unpaid back to pending under a NEW bill number, the old one kept in its history (the
- * ledger's triggers allow exactly that). To do: list that transition here and in ItemTransition.all, model the reissue as an
- * operator step that gives the item a fresh number only when st is failed, and make
- * paid_under_its_bill_number speak of the item's numbers (current and former) while
- * one_payment_per_item stays as it is — the property reissue must not break.
- */
 
 hidden mtype:state t_from, t_to;
 hidden mtype:event t_event;
@@ -125,6 +149,8 @@ mtype:answer = {
 #define PAID        2
 #define REFUSED     3
 #define FOREIGN     4      /* another payment: another ledger or system used the number */
+#define REFUNDED    5      /* our payment, its packet refunded unclaimed */
+#define paidRecord(b)   (rec[b] == PAID || rec[b] == REFUNDED)
 
 #define FREE   0           /* a network slot */
 #define SEND   1
@@ -138,7 +164,12 @@ mtype:answer = {
 mtype:state st[ITEMS];
 byte bill[ITEMS];
 bool fatal[ITEMS];         /* err_code FATAL_ERROR, kept until a final outcome */
+bool proven[ITEMS];        /* failed with an err_code that proves it unpaid (ErrorCode.provenUnpaid) */
 byte nextBill = 1;         /* bill_sequences */
+byte retired;              /* bill_history: bit b set, reissue replaced number b */
+byte firstRelease;         /* bit b set: the first release marked the item holding number b
+                            * failed, proving nothing (its doing, not this payout's:
+                            * failed_means_unpaid does not speak of it) */
 
 /* ---- the lock ---- */
 byte lock = NOBODY;
@@ -150,6 +181,8 @@ byte owner[BILLS];         /* the item whose fields a record holds */
 byte billAge[BILLS];       /* YOUNG, OLD, EXPIRED: since payout claimed the number */
 byte paidCount[ITEMS];
 byte paidBills[ITEMS];     /* bit b set: the item was paid under bill number b */
+byte refundCount[ITEMS];
+byte refunded;             /* bit b set: the packet paid under number b was refunded */
 
 /* ---- the network ---- */
 byte qkind[SLOTS];
@@ -162,13 +195,14 @@ bool answered[3];
 /* ---- the environment ---- */
 byte faults;
 byte crashes;
+byte reissues;
 bool inRun[3];
 bool kill[3];
 
 #define final(i)        (st[i] == sent || st[i] == failed)
 #define open(i)         ((bill[i] != 0 && !final(i)) -> (1 << i) : 0)
 #define hasBill(i)      (bill[i] != 0)
-#define onePayment(i)   (paidCount[i] <= 1)
+#define onePayment(i)   (paidCount[i] <= 1 + refundCount[i])
 #if ITEMS == 1
 #define ALL(p)          (p(0))
 #define UNION(p)        (p(0))
@@ -178,14 +212,18 @@ bool kill[3];
 #endif
 #define allFinal        ALL(final)
 #define completed(b)    (rec[b] != PROCESSING)
-#define heldBill(i)     (paidBills[i] == 0 || paidBills[i] == (1 << bill[i]))
-#define unpaidIfFailed(i) (st[i] != failed || paidCount[i] == 0)
+/* A number is PROCESSING at most once, so "infinitely often none is" is "each one completes". */
+#define allCompleted    (completed(1) && completed(2) && completed(3) && completed(4))
+#define heldBill(i)     ((paidBills[i] & ~((1 << bill[i]) | (retired & refunded))) == 0)
+#define unpaidIfFailed(i) (st[i] != failed || (firstRelease & (1 << bill[i])) != 0 || (paidBills[i] & (1 << bill[i])) == 0)
+#define notRetired(i)   ((retired & (1 << bill[i])) == 0)
 #define mayFault        (faults < MAX_FAULTS)
 
-ltl one_payment_per_item       { [] ALL(onePayment) }
-ltl paid_under_its_bill_number { [] ALL(heldBill) }
-ltl failed_means_unpaid        { [] ALL(unpaidIfFailed) }
-ltl every_item_settles         { ([]<> completed(1) && []<> completed(2)) -> <> allFinal }
+ltl one_payment_per_item         { [] ALL(onePayment) }
+ltl paid_under_its_bill_number   { [] ALL(heldBill) }
+ltl failed_means_unpaid          { [] ALL(unpaidIfFailed) }
+ltl retired_numbers_stay_retired { [] ALL(notRetired) }
+ltl every_item_settles           { ([]<> allCompleted) -> (<>[] allFinal) }
 
 /* Item i moves to state t on event e: only as the table allows. */
 inline step(e, t) {
@@ -206,7 +244,7 @@ inline record(e, t, isFatal, isStop) {
         :: else -> skip
         fi;
         if
-        :: t == sent || t == failed -> mine = mine & ~(1 << i); fatal[i] = false
+        :: t == sent || t == failed -> mine = mine & ~(1 << i); fatal[i] = false; proven[i] = (t == failed)
         :: else -> skip
         fi;
         if
@@ -242,6 +280,31 @@ inline exchange(kind) {
     fi
 }
 
+/* What proves item i holds no payment, as `payout reissue` sees it: a failure whose err_code
+ * proves it unpaid (ReissueSelection, and the ledger's bill_history_proves_unpaid trigger),
+ * or, with --refunded, a sent item whose packet gethbinfo says was refunded. */
+#define reissuable(i)   ((st[i] == failed && proven[i]) || \
+                         (st[i] == sent && rec[bill[i]] == REFUNDED && owner[bill[i]] == i))
+
+/* Ledger.reissue, for item i: one transaction. Its number goes into bill_history for good,
+ * and the item is `pending` under a new number from the allocator that claim uses. */
+inline reissueItem() {
+    step(reissue, pending);
+    retired = retired | (1 << bill[i]); bill[i] = nextBill; nextBill++;
+    proven[i] = false; reissues++
+}
+
+/* Nobody claimed the packet of sent item i: the server refunded it, and `payout reconcile`
+ * finds that out (between runs, under the lock). The refund itself may come at any time
+ * after the payment, but only reissue reads it — the server answers a refunded packet as
+ * a paid one, and a refund changes nothing of what payout does — and a refund modelled
+ * later only holds the properties to fewer refunds: so it happens here, where it is read. */
+inline refund(i) {
+    rec[bill[i]] = REFUNDED; refunded = refunded | (1 << bill[i]); refundCount[i]++
+}
+#define refundable(i)   (st[i] == sent && rec[bill[i]] == PAID && owner[bill[i]] == i)
+#define mayReissue      (operator && lockFree && reissues < MAX_REISSUES && nextBill < BILLS)
+
 proctype Runner(byte me; bool operator) {
     byte i, b, k, ag, mine, unsent;
     mtype:state lst;
@@ -258,6 +321,13 @@ end_start:
 end_idle:
     do
     :: allFinal -> break
+    /* payout reconcile and payout reissue: the operator's, between runs, holding the lock */
+    :: atomic { mayReissue && refundable(0) -> refund(0) }
+    :: atomic { mayReissue && reissuable(0) -> i = 0; reissueItem() }
+#if ITEMS == 2
+    :: atomic { mayReissue && refundable(1) -> refund(1) }
+    :: atomic { mayReissue && reissuable(1) -> i = 1; reissueItem(); i = 0 }
+#endif
     :: atomic {
            !allFinal && lockFree -> lock = me; inRun[me] = true; stopping = false; unsent = 0;
            /* openWork: items with a bill number and no final outcome */
@@ -386,13 +456,13 @@ inline serve(k) {
        :: rec[b] = REFUSED; a = a_refused
        fi
     :: qkind[k] == SEND && rec[b] != NONE && (rec[b] == FOREIGN || owner[b] != i) -> a = a_fatal
-    :: qkind[k] == SEND && rec[b] == PAID && owner[b] == i -> a = a_success          /* re-entry */
+    :: qkind[k] == SEND && paidRecord(b) && owner[b] == i -> a = a_success           /* re-entry */
     :: qkind[k] == SEND && rec[b] == PROCESSING && owner[b] == i -> a = a_processing
     :: qkind[k] == SEND && rec[b] == REFUSED && owner[b] == i -> a = a_refused
-    :: qkind[k] == SEND && (rec[b] == PAID || rec[b] == PROCESSING) && owner[b] == i -> a = a_fatal  /* other texts */
+    :: qkind[k] == SEND && (paidRecord(b) || rec[b] == PROCESSING) && owner[b] == i -> a = a_fatal  /* other texts */
     :: qkind[k] == QUERY && rec[b] == NONE -> a = q_notfound
     :: qkind[k] == QUERY && rec[b] != NONE && (rec[b] == FOREIGN || owner[b] != i) -> a = q_other
-    :: qkind[k] == QUERY && rec[b] == PAID && owner[b] == i -> a = q_paid
+    :: qkind[k] == QUERY && paidRecord(b) && owner[b] == i -> a = q_paid             /* SENT...REFUND */
     :: qkind[k] == QUERY && rec[b] == PROCESSING && owner[b] == i -> a = q_sending
     :: qkind[k] == QUERY && rec[b] == REFUSED && owner[b] == i -> a = q_failed
     fi;
@@ -458,10 +528,14 @@ init {
         st[1] = pending;
 #endif
         reply[0] = a_none; reply[1] = a_none; reply[2] = a_none;
-        /* another ledger of the merchant may already have used a number this one will give */
         if
         :: skip
+        /* another ledger of the merchant may already have used a number this one will give */
         :: rec[1] = FOREIGN
+        /* or the ledger comes from the first release, which marked item 0 failed on
+         * FATAL_ERROR or the expired-number answer although its number 1 had paid */
+        :: st[0] = failed; bill[0] = 1; nextBill = 2; firstRelease = 1 << 1;
+           rec[1] = PAID; owner[1] = 0; pay(0, 1)
         fi;
         run Server(); run Processor(); run Crash();
         run Runner(1, true); run Runner(2, false)

@@ -2,9 +2,10 @@ import Foundation
 @testable import PayoutKit
 
 /// The run's view of the ledger, in memory, with the SQLite ledger's rules: a bill number is
-/// committed before any request and never changes, a state changes only as
-/// `ItemTransition.all` allows (so a final state never changes), and an outcome for an
-/// unknown item or bill number is refused. It survives a "crash" (a run that
+/// committed before any request and never changes, a state changes only as a claim, a
+/// release or an answer in `ItemTransition.all` allows (this ledger has no reissue, so a
+/// final state never changes here), and an outcome for an unknown item or bill number is
+/// refused. It survives a "crash" (a run that
 /// throws) the way the file does, so a second `Runner` resumes from it.
 actor InMemoryLedger: RunLedger {
     struct Item: Equatable {
