@@ -21,7 +21,8 @@ enum CampaignsText {
     static func table(_ listing: [RegisteredCampaign]) -> String {
         guard !listing.isEmpty else { return "no campaigns registered in \(PayoutHome().path)" }
         return listing.map { entry in
-            var lines = ["merchant \(entry.mchID)  campaign \(entry.campaign)  (\(entry.endpoint))", "  ledger \(entry.ledgerPath)"]
+            let repeats = entry.repeatOf.map { "  repeat of \($0)" } ?? ""
+            var lines = ["merchant \(entry.mchID)  campaign \(entry.campaign)  (\(entry.endpoint))\(repeats)", "  ledger \(entry.ledgerPath)"]
             if let status = entry.status {
                 let states = ItemState.allCases.compactMap { state -> String? in
                     let tally = status.tally(state)
@@ -29,7 +30,7 @@ enum CampaignsText {
                 }
                 lines.append("  " + states.joined(separator: ", "))
             } else {
-                lines.append("  the ledger no longer holds this campaign (moved or deleted)")
+                lines.append("  no figures: the ledger is gone, cannot be read, or no longer holds this campaign")
             }
             lines.append("  last run: " + (entry.lastRun.map(lastRun) ?? "none"))
             return lines.joined(separator: "\n")
@@ -48,6 +49,7 @@ enum CampaignsText {
             }
             return [
                 "merchant": entry.mchID, "campaign": entry.campaign, "ledger": entry.ledgerPath, "endpoint": entry.endpoint,
+                "repeat_of": entry.repeatOf ?? NSNull(),
                 "states": entry.status == nil ? NSNull() : states,
                 "last_run": entry.lastRun.map { run in
                     ["started_at": BeijingTime.iso8601(run.startedAt), "ending": run.end.map(RunOutcomeText.message) ?? NSNull()] as [String: Any]

@@ -76,9 +76,9 @@ import Testing
 
         let sameID = try copy.payout("run", "m.yaml", "--quiet", environment: environment)
         #expect(sameID.status == 2, "\(sameID.stderr)")
-        #expect(sameID.stderr.contains("m.yaml: the campaign id c1 is already imported as campaign c1 into the ledger \(firstLedger): "
+        #expect(sameID.stderr.contains("m.yaml: the campaign id c1 is already imported into the ledger \(firstLedger): "
             + "a campaign is paid from one ledger only (importing it again would pay everyone twice); "
-            + "to pay the same list again on purpose, add `repeat_of: c1` to the manifest"), "\(sameID.stderr)")
+            + "to go on paying it, run it with --ledger \(firstLedger)"), "\(sameID.stderr)")
         let sameList = try renamed.payout("run", "m.yaml", "--quiet", environment: environment)
         #expect(sameList.status == 2, "\(sameList.stderr)")
         #expect(sameList.stderr.contains("a recipients file identical to this one is already imported as campaign c1 into the ledger \(firstLedger)"))
@@ -99,6 +99,26 @@ import Testing
         #expect(campaigns.map { $0["ledger"] as? String } == [firstLedger, RunLockPath.real(renamed.ledgerPath)])
         let sent = campaigns.map { (($0["states"] as? [String: Any])?["sent"] as? [String: Any])?["count"] as? Int }
         #expect(sent == [5, 5])
+    }
+
+    @Test func aCopyOfALedgerIsRefusedWhileTheOriginalIsThere() async throws {
+        let (first, sandbox) = try CampaignFolder.external(count: 5)
+        let copy = try CampaignFolder(manifest: String(decoding: try first.read("m.yaml"), as: UTF8.self)
+            .replacingOccurrences(of: "sbx/", with: sandbox.directory.path + "/"), recipients: String(decoding: try first.read("r.csv"), as: UTF8.self))
+        defer {
+            sandbox.stop()
+            first.remove()
+            copy.remove()
+        }
+        let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
+        #expect(try first.payout("import", "m.yaml", environment: environment).status == 0)
+        try FileManager.default.copyItem(atPath: first.ledgerPath, toPath: copy.ledgerPath)
+        let refused = try copy.payout("run", "m.yaml", "--quiet", environment: environment)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(RunLockPath.real(copy.ledgerPath)): this ledger is a copy of the ledger \(RunLockPath.real(first.ledgerPath))"),
+                "\(refused.stderr)")
+        #expect(try sandbox.entries().isEmpty, "nothing was sent from the copy")
+        #expect(try first.payout("run", "m.yaml", "--quiet", environment: environment).status == 0, "the original pays")
     }
 
     @Test func twoConcurrentRunsOfOneMerchantStayWithinItsQuota() async throws {

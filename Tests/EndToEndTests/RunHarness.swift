@@ -25,7 +25,7 @@ func runCampaign(
     return try await withRegistry(of: manifest, home: home ?? folder.home) { registry in
         try await CampaignImport.withImported(manifest, at: folder.ledgerPath, registry: registry) { ledger, _ in
             let campaign = try #require(try await ledger.campaign(manifest.campaign))
-            var settings = RunSettings(campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
+            var settings = RunSettings(campaign: campaign, perMinute: manifest.limits.perMinute,
                                        quietHours: manifest.limits.quietHours)
             settings.retry.baseDelay = .milliseconds(50)
             configure(&settings)

@@ -23,16 +23,22 @@ import Testing
         #expect(await api.payments[Base.bill(1)]?.openid == Base.openid(7), "the other payment is left alone")
     }
 
-    @Test func aCarriedNumberNeverSentIsTheOneProbed() async throws {
-        let ledger = InMemoryLedger(amounts: [1000, 1000])
-        let api = ScriptedAPI(sends: [Base.openid(0): [.refuseTLS]])
+    /// A number a stopped run handed back may have been sent since by a run killed before it
+    /// recorded the answer: the server knowing it is no reason to stop, and it is never probed.
+    @Test func aCarriedNumberIsNeverProbed() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 2000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Base.failure("NOTENOUGH", "余额不足"))]])
         _ = try await Base.run(ledger, api, concurrency: 1)
         let released = try #require(await ledger.item(line: 3))
-        #expect(released.state == .pending && released.attempts == 0, "claimed, never sent, released with its number")
+        #expect(released.state == .pending && released.attempts == 0, "claimed, never sent, handed back with its number")
         let number = try #require(released.billNumber)
+        await api.paid(number, to: released.openid, amount: released.amount)
         let before = await api.requests.count
+
         #expect(try await Base.run(ledger, api) == .complete)
-        #expect(await api.requests.dropFirst(before).first == .query(number), "its number is used for the first time now")
+        #expect(!(await api.requests.dropFirst(before).contains(.query(number))), "the carried number is sent, not probed")
+        #expect(await ledger.items.map(\.state) == [.sent, .sent])
+        #expect(await api.payments.count == 2, "re-entry: the earlier payment, not a second one")
     }
 
     @Test func aRecipientOverTheDailyCountWaitsForTheNextBeijingDay() async throws {
@@ -74,7 +80,7 @@ import Testing
         let merchant = InMemoryMerchant()
         let clock = Base.frozen(Base.morning)
         let api = ScriptedAPI(clock: clock)
-        var settings = RunSettings(campaign: first.campaign, mchID: "10000098", perMinute: 10, quietHours: nil)
+        var settings = RunSettings(campaign: first.campaign, perMinute: 10, quietHours: nil)
         settings.dailyCaps = nil
         async let one = Runner(ledger: first, merchant: merchant, api: api, settings: settings, clock: clock, random: { 0 }).run()
         async let two = Runner(ledger: second, merchant: merchant, api: api, settings: settings, clock: clock, random: { 0 }).run()

@@ -18,7 +18,7 @@ import Testing
         _ ledger: InMemoryLedger, _ api: ScriptedAPI, concurrency: Int = 32, clock: VirtualClock = frozen(morning),
         configure: (inout RunSettings) -> Void = { _ in }, observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) async throws -> RunEnd {
-        var settings = RunSettings(campaign: ledger.campaign, mchID: "10000098", perMinute: 1800, quietHours: nil)
+        var settings = RunSettings(campaign: ledger.campaign, perMinute: 1800, quietHours: nil)
         settings.concurrency = concurrency
         configure(&settings)
         let runner = Runner(

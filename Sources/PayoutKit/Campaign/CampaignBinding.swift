@@ -26,8 +26,6 @@ public struct CampaignBinding: Sendable, Equatable {
 
     static let sandbox = "sandbox"
 
-    public var isSandbox: Bool { endpoint == Self.sandbox }
-
     /// `key was old, now new` for every value that differs from `imported`.
     func changes(since imported: CampaignBinding) -> [String] {
         [("merchant.endpoint", imported.endpoint, endpoint), ("merchant.client_ip", imported.clientIP, clientIP),

@@ -21,7 +21,6 @@ public enum CampaignImport {
             if let outcome {
                 result = outcome
             } else {
-                _ = try await registry.seat(ledger)
                 result = try await importCampaign(manifest, into: ledger, registeredAs: RunLock.canonical(path), in: registry)
             }
             return try await body(ledger, result)
@@ -40,11 +39,12 @@ public enum CampaignImport {
 
     /// Imports `manifest`'s campaign into an open ledger in one transaction, or — if it is
     /// already there — checks that nothing changed since. A new campaign is registered with
-    /// the merchant first (refused if another ledger holds it), and forgotten again if its
-    /// import fails.
+    /// the merchant first (refused if another ledger holds it), forgotten again if its import
+    /// fails, and confirmed once its rows are committed — for a `staged` ledger, by
+    /// `createLedger` once the file is in place.
     static func importCampaign(
         _ manifest: Manifest, into ledger: Ledger, registeredAs ledgerPath: String, in registry: MerchantRegistry,
-        now: Date = Date()
+        staged: Bool = false, now: Date = Date()
     ) async throws -> ImportOutcome {
         if let existing = try await ledger.campaign(manifest.campaign) {
             try await CampaignChanges.verify(manifest, against: existing, in: ledger)
@@ -61,8 +61,11 @@ public enum CampaignImport {
             id: manifest.campaign, mchID: manifest.merchant.mchID, wxappid: manifest.merchant.wxappid,
             texts: manifest.texts, binding: CampaignBinding(manifest.merchant), recipientsPath: manifest.recipients,
             importedAt: now)
+        if !staged {
+            _ = try await registry.seat(ledger, now: now)
+        }
         let ledgerID = try await ledger.ledgerID()
-        try await registry.register(
+        let registered = try await registry.register(
             manifest.campaign, ledger: ledgerID, ledgerPath: ledgerPath,
             recipientsFingerprint: try FileFingerprint.sha256(manifest.recipients), endpoint: campaign.binding.endpoint,
             repeatOf: manifest.repeatOf, manifest: manifest.path, now: now)
@@ -70,9 +73,12 @@ public enum CampaignImport {
             let summary = try await ledger.insertCampaign(campaign) { writer in
                 try copyRows(of: manifest, into: writer)
             }
+            if !staged {
+                try await registry.markImported(manifest.campaign, ledger: ledgerID)
+            }
             return .imported(summary)
         } catch {
-            try? await registry.unregister(manifest.campaign, ledger: ledgerID)
+            if registered { try? await registry.unregister(manifest.campaign, ledger: ledgerID) }
             throw error
         }
     }
@@ -99,9 +105,11 @@ public enum CampaignImport {
     /// Builds a new ledger under a staging name, then syncs and renames it into place.
     private static func createLedger(_ path: String, importing manifest: Manifest, registry: MerchantRegistry) async throws -> ImportOutcome {
         let staging = path + ".importing-\(ProcessInfo.processInfo.processIdentifier)"
+        var ledgerID: Int?
         do {
             let outcome = try await Ledger.withBulkImport(at: staging) { ledger in
-                try await importCampaign(manifest, into: ledger, registeredAs: RunLock.canonical(path), in: registry)
+                ledgerID = try await ledger.ledgerID()
+                return try await importCampaign(manifest, into: ledger, registeredAs: RunLock.canonical(path), in: registry, staged: true)
             }
             try sync(staging)
             // link() never replaces: a ledger that appeared meanwhile is kept, not overwritten.
@@ -113,9 +121,11 @@ public enum CampaignImport {
             unlink(staging)
             let folder = (path as NSString).deletingLastPathComponent
             try sync(folder.isEmpty ? "." : folder)
+            if let ledgerID { try await registry.markImported(manifest.campaign, ledger: ledgerID) }
             return outcome
         } catch {
             for file in [staging, staging + "-wal", staging + "-shm", staging + "-journal"] { unlink(file) }
+            if let ledgerID { try? await registry.unregister(manifest.campaign, ledger: ledgerID) }
             throw error
         }
     }

@@ -89,6 +89,9 @@ struct ManifestReader {
         let recipients = string(top, "recipients", required: true).map(resolve)
         let budget = integer(top, "budget", range: 1...Int(Int32.max)).map(Amount.init(fen:))
         let allowDuplicates = boolean(top, "allow_duplicates") ?? false
+        if let repeatOf, repeatOf == campaign {
+            report(top.keyNode("repeat_of") ?? top["repeat_of"], "repeat_of: must name an earlier campaign, not this one (\(repeatOf))")
+        }
         let merchant = readMerchant(top["merchant"], in: top)
         let limits = readLimits(top["limits"])
         if let limits, sceneID == nil,
@@ -168,6 +171,11 @@ struct ManifestReader {
         }
         if let amount = integer(section, "per_user_daily_amount", range: 1...Int(Int32.max), prefix: "limits.") {
             limits.dailyCaps.amount = Amount(fen: amount)
+        }
+        if limits.dailyCaps.amount < limits.maximumAmount {
+            report(section.keyNode("per_user_daily_amount") ?? node,
+                   "limits.per_user_daily_amount: \(limits.dailyCaps.amount.fen) is below max_amount \(limits.maximumAmount.fen): "
+                   + "a packet above it could never be paid and would wait forever")
         }
         if limits.minimumAmount > limits.maximumAmount {
             report(section.keyNode("min_amount") ?? node, "limits.min_amount: \(limits.minimumAmount.fen) is above max_amount \(limits.maximumAmount.fen)")

@@ -213,7 +213,9 @@ enum Schema {
         """,
         // The merchant registry (PAYOUT_HOME) knows a ledger by this id, whatever path it is
         // opened by. `site` is bound with the rest of what a request carries; campaigns
-        // imported before it are site 0, the default, as their numbers were.
+        // imported before it get site 0, the default, for their new numbers (their old ones,
+        // prefix-style, are learned by the registry). bill_sequences and bill_number_prefix
+        // are no longer read: the registry hands out every number now.
         """
         INSERT INTO ledger_settings (name, value) VALUES ('ledger_id', abs(random()));
         ALTER TABLE campaigns ADD COLUMN site INTEGER NOT NULL DEFAULT 0;

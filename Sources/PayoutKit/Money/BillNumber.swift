@@ -24,9 +24,6 @@ public struct BillNumber: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The Beijing date the number was allocated on (yyyymmdd).
     public var dateStamp: String { String(rawValue.utf8.suffix(18).prefix(8))! }
 
-    /// The 10-digit number after the date.
-    public var dayNumber: Int { Int(String(rawValue.utf8.suffix(10))!)! }
-
     /// Accepts a number read back from the ledger or a request only if it has the API's shape.
     public init?(_ rawValue: String) {
         guard BillNumber.isWellFormed(rawValue) else { return nil }

@@ -7,6 +7,8 @@ public struct RegisteredCampaign: Sendable {
     public var campaign: String
     public var ledgerPath: String
     public var endpoint: String
+    /// The earlier campaign this one deliberately repeats.
+    public var repeatOf: String?
     /// nil when the ledger (or the campaign in it) is gone: the registry still remembers it.
     public var status: CampaignStatus?
     public var lastRun: RunRecord?
@@ -26,9 +28,12 @@ public enum CampaignListing {
     }
 
     private static func describe(_ entry: MerchantRegistry.Entry, of mchID: String) async throws -> RegisteredCampaign {
-        var described = RegisteredCampaign(mchID: mchID, campaign: entry.campaign, ledgerPath: entry.ledgerPath, endpoint: entry.endpoint)
+        var described = RegisteredCampaign(
+            mchID: mchID, campaign: entry.campaign, ledgerPath: entry.ledgerPath, endpoint: entry.endpoint, repeatOf: entry.repeatOf)
         guard FileManager.default.fileExists(atPath: entry.ledgerPath) else { return described }
-        try await Ledger.withLedger(at: entry.ledgerPath) { ledger in
+        // One unreadable ledger (a newer schema, no permission) leaves its line without
+        // figures; the rest of the listing still shows.
+        try? await Ledger.withLedger(at: entry.ledgerPath) { ledger in
             guard try await ledger.ledgerID() == entry.ledgerID else { return }
             described.status = try await ledger.status(entry.campaign)
             described.lastRun = try await ledger.runs(entry.campaign).last

@@ -12,18 +12,23 @@ extension Ledger {
         return id
     }
 
-    /// One pass over every bill number the ledger ever used (current and replaced), the
-    /// highest serial per day and site, and the campaigns with their recipients' fingerprints.
-    func facts() throws -> LedgerFacts {
+    /// The highest serial per day and site among the numbers (current and replaced) dated
+    /// `day` or later — the registry only hands out numbers of today, so older ones cannot
+    /// meet them; read through the bill-number indexes, not the whole ledger — and the
+    /// campaigns with their recipients' fingerprints.
+    func facts(since day: String) throws -> LedgerFacts {
         let db = try db
-        let numbers = try db.prepare("""
-            SELECT substr(bill_number, -18, 8), CAST(substr(bill_number, -10, 2) AS INTEGER),
-                   MAX(CAST(substr(bill_number, -8) AS INTEGER))
-            FROM (SELECT bill_number FROM items WHERE bill_number IS NOT NULL UNION ALL SELECT bill_number FROM bill_history)
-            GROUP BY 1, 2
-            """).rows { (row) throws(LedgerError) in
-                LedgerFacts.Used(day: try row.requiredText(0, of: "a bill number"), site: row.int(1), serial: row.int(2))
-            }
+        let numbers = try merchants().flatMap { (mchID) throws(LedgerError) in
+            try db.prepare("""
+                SELECT substr(bill_number, -18, 8), CAST(substr(bill_number, -10, 2) AS INTEGER),
+                       MAX(CAST(substr(bill_number, -8) AS INTEGER))
+                FROM (SELECT bill_number FROM items WHERE bill_number >= ?1 AND bill_number < ?2
+                      UNION ALL SELECT bill_number FROM bill_history WHERE bill_number >= ?1 AND bill_number < ?2)
+                GROUP BY 1, 2
+                """).rows([.text(mchID + day), .text(mchID + ":")]) { (row) throws(LedgerError) in
+                    LedgerFacts.Used(day: try row.requiredText(0, of: "a bill number"), site: row.int(1), serial: row.int(2))
+                }
+        }
         let campaigns = try db.prepare("SELECT id, recipients_sha256, COALESCE(endpoint, '') FROM campaigns")
             .rows { (row) throws(LedgerError) in
                 LedgerFacts.Campaign(id: try row.requiredText(0, of: "a campaign"), recipientsFingerprint: row.text(1) ?? "",

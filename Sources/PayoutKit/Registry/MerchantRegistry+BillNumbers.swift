@@ -21,13 +21,13 @@ extension MerchantRegistry {
         return (last - count + 1...last).map { BillNumber(mchID: mchID, dateStamp: day, site: site, serial: $0) }
     }
 
-    /// Whether the registry has met the ledger with this id before.
-    func knows(ledger id: Int) throws -> Bool {
-        try db.prepare("SELECT 1 FROM ledgers WHERE id = ?").rows([.integer(id)]) { _ in true }.first ?? false
+    /// Where the registry last saw the ledger with this id, if it ever did.
+    func registeredPath(of id: Int) throws -> String? {
+        try db.prepare("SELECT path FROM ledgers WHERE id = ?").rows([.integer(id)]) { $0.text(0) }.first ?? nil
     }
 
-    /// Takes in a ledger met for the first time: its numbers (every later number of the same
-    /// day and site is above them) and its campaigns, in one transaction.
+    /// Takes in what a ledger holds: its numbers (every later number of the same day and site
+    /// is above them), its campaigns, and where it is now, in one transaction.
     func learn(_ facts: LedgerFacts, now: Date) throws {
         let db = try db
         try db.transaction {

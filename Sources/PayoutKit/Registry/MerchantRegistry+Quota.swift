@@ -7,7 +7,8 @@ extension MerchantRegistry {
     static let ticksPerSecond = 10.0
     /// A minute of ticks, plus two: a start is counted in the tick it began in, and its
     /// request reaches the server a little later, so the registry counts slightly more than
-    /// a minute back — never a request too many in any minute the server measures.
+    /// a minute back; a request delayed longer than that on its way can still land in the
+    /// server's next minute, which each run's own 60.5 s limiter and FREQ_LIMIT back-off cover.
     static let windowTicks = 602
 
     /// Takes one request start at `now` if fewer than `perMinute` were taken in the window

@@ -23,6 +23,8 @@ enum RegistrySchema {
             endpoint TEXT NOT NULL,
             repeat_of TEXT,
             registered_at TEXT NOT NULL,
+            -- 0 from registration until the campaign's rows are committed in its ledger.
+            imported INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (ledger_id, campaign)
         );
         CREATE INDEX campaigns_id ON campaigns(campaign);

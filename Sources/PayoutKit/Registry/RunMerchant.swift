@@ -5,8 +5,8 @@ import Foundation
 /// `MerchantRegistry` keeps them (through `RegisteredLedger`); the scheduler's unit tests use
 /// an in-memory one with the same rules.
 public protocol RunMerchant: Sendable {
-    /// `count` bill numbers of `site` no ledger of the merchant has used, dated `now`'s
-    /// Beijing day.
+    /// `count` bill numbers of `site`, dated `now`'s Beijing day, that no ledger the registry
+    /// has seated has used (ledgers it never met are what the run's probe is for).
     func billNumbers(_ count: Int, site: Int, now: Date) async throws -> [BillNumber]
     /// The items of `candidates` that fit within `caps` today (Beijing), charged against them.
     func admit(_ candidates: [UnclaimedItem], now: Date, caps: DailyCaps) async throws -> [UnclaimedItem]
@@ -33,13 +33,19 @@ public struct RegisteredLedger: RunMerchant {
 }
 
 extension MerchantRegistry {
-    /// Seats `ledger` in the registry, learning its numbers and campaigns the first time the
-    /// registry meets it (a ledger from an earlier release, or one of another PAYOUT_HOME).
+    /// Seats `ledger` in the registry each time a command uses it: learns today's numbers and
+    /// its campaigns (a ledger from an earlier release, or one that ran under another
+    /// PAYOUT_HOME in between), and refuses a copy of a ledger the registry knows at another
+    /// path — two copies would pay their pending items twice, under different numbers.
     public func seat(_ ledger: Ledger, now: Date = Date()) async throws -> RegisteredLedger {
         let id = try await ledger.ledgerID()
-        if try !knows(ledger: id) {
-            try learn(try await ledger.facts(), now: now)
+        let path = RunLock.canonical(ledger.path)
+        if let registered = try registeredPath(of: id), registered != path, FileManager.default.fileExists(atPath: registered),
+           try await Ledger.withLedger(at: registered, { try await $0.ledgerID() }) == id {
+            throw InputError(file: path, line: nil, message: "this ledger is a copy of the ledger \(registered) (the same ledger id): "
+                + "payout never pays from two copies of one ledger; use \(registered), or remove it first if this one is meant to replace it")
         }
+        try learn(try await ledger.facts(since: BeijingTime.dateStamp(now)), now: now)
         return RegisteredLedger(registry: self, ledgerID: id)
     }
 }

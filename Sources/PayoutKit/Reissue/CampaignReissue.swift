@@ -40,7 +40,7 @@ public struct CampaignReissue: Sendable {
                 let now = now()
                 let numbers = try await MerchantRegistry.withRegistry(for: campaign.mchID, home: home) { registry in
                     try await registry.seat(ledger, now: now)
-                        .billNumbers(plan.itemIDs.count, site: campaign.binding?.site ?? 0, now: now)
+                        .billNumbers(plan.itemIDs.count, site: campaign.binding?.site ?? manifest.merchant.site, now: now)
                 }
                 _ = try await ledger.reissue(campaign, plan: plan, selection: selection, numbers: numbers, now: now)
                 return .reissued(plan)

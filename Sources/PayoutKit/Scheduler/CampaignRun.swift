@@ -47,7 +47,7 @@ public struct CampaignRun<API: Endpoint>: Sendable {
     private func pay(from ledger: Ledger, merchant: RegisteredLedger, through client: RedpackClient) async throws -> Report {
         let campaign = try await ledger.requireCampaign(manifest.campaign)
         var settings = RunSettings(
-            campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
+            campaign: campaign, perMinute: manifest.limits.perMinute,
             quietHours: manifest.limits.quietHours)
         settings.noWait = noWait
         settings.site = campaign.binding?.site ?? manifest.merchant.site

@@ -114,10 +114,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil else { return }
-        if nothingLeftToStart, let held = heldBack {
-            waitForCaps(held, now: now, observe: observe)
-            return
-        }
+        if nothingLeftToStart, let held = heldBack, waitForCaps(held, now: now, observe: observe) { return }
         guard !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
@@ -168,7 +165,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         }
         // The merchant's other runs on this machine share the quota: the registry has the
         // last word on every start.
-        if let free = try await merchant.takeStart(now: now, perMinute: settings.perMinute) {
+        if let free = try await merchant.takeStart(now: clock.now(), perMinute: settings.perMinute) {
             rateDeadline = max(free, now.adding(.milliseconds(1)))
             return nil
         }
@@ -184,13 +181,11 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         return claimed.removeFirst()
     }
 
-    /// The first bill number the run will use for the first time, for the probe before its
-    /// first send: a carried item never sent under its number (released by an earlier run,
-    /// or reissued), else the number the next never-tried item will get, taken now.
+    /// The number the next never-tried item will get, taken from the registry now, for the
+    /// probe before the run's first send. Carried numbers are never probed: a number a run
+    /// released (or reissue gave) may have been sent since by a run that was killed before
+    /// it recorded the answer, so the server knowing it proves nothing.
     mutating func firstNewNumber(now: Date) async throws -> BillNumber? {
-        if let unsent = retryQueue.first(where: { $0.state == .pending && $0.attempts == 0 }) {
-            return unsent.billNumber
-        }
         guard !pendingExhausted else { return nil }
         spareNumbers = try await merchant.billNumbers(1, site: settings.site, now: now)
         return spareNumbers.first
@@ -224,27 +219,26 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         return Array(spare) + (try await merchant.billNumbers(count - spare.count, site: settings.site, now: now))
     }
 
-    /// Every item left is held back by a daily cap: wait for the next Beijing day and come
-    /// back for them then — or, with `--no-wait`, end saying so.
-    private mutating func waitForCaps(_ held: HeldBack, now: Date, observe: (RunEvent) -> Void) {
+    /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
+    /// `--no-wait`, end saying so — and true while waiting. On the next day the held items
+    /// are work again, and the quiet hours decide (false).
+    private mutating func waitForCaps(_ held: HeldBack, now: Date, observe: (RunEvent) -> Void) -> Bool {
         guard BeijingTime.dateStamp(now) == held.day else {
             cursor = held.cursor
             pendingExhausted = false
             heldBack = nil
-            if pausedUntil != nil {
-                pausedUntil = nil
-                progress.pausedUntil = nil
-                observe(.resumed)
-            }
-            return
+            return false
         }
         let nextDay = BeijingTime.nextDay(after: now)
         if settings.noWait {
             requestStop(.dailyCaps(items: held.items, until: nextDay), observe: observe)
-        } else if pausedUntil == nil {
+        } else {
+            // Replaces an earlier pause that ended (a TIME_LIMITED back-off): never one that
+            // has run out and is not cleared.
             pause(RunPause(from: now, until: nextDay, cause: .dailyCaps),
                   reason: "\(held.items) items wait for the next Beijing day: their recipients reached the daily caps", observe: observe)
         }
+        return true
     }
 
     /// When to look again if no request completes first: the rate limiter's next slot or

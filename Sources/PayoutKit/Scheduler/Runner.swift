@@ -3,7 +3,6 @@ import Foundation
 /// What a run needs to know besides the ledger and the API.
 public struct RunSettings: Sendable {
     public var campaign: CampaignRecord
-    public var mchID: String
     public var perMinute: Int
     public var quietHours: QuietHours?
     /// Part of every new bill number (`merchant.site`).
@@ -24,9 +23,8 @@ public struct RunSettings: Sendable {
 
     public static let defaultConcurrency = 32
 
-    public init(campaign: CampaignRecord, mchID: String, perMinute: Int, quietHours: QuietHours?) {
+    public init(campaign: CampaignRecord, perMinute: Int, quietHours: QuietHours?) {
         self.campaign = campaign
-        self.mchID = mchID
         self.perMinute = perMinute
         self.quietHours = quietHours
     }

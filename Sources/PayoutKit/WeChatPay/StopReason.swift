@@ -53,9 +53,10 @@ public enum StopReason: Sendable, Equatable {
              .invalidRequest(let message), .repeatedFailure(_, let message, _):
             return message
         case .billNumberInUse(let billNumber):
-            return "the bill number \(billNumber) is already known to the server, though this machine's merchant registry "
-                + "never handed it out: another machine uses the same merchant.site, or the registry (PAYOUT_HOME) was lost "
-                + "or is not the one this merchant's runs use. Nothing was sent; give each machine its own merchant.site."
+            return "the new bill number \(billNumber), which this machine's merchant registry had never handed out, is already "
+                + "known to the server: another machine pays for this merchant with the same merchant.site, or this run's "
+                + "PAYOUT_HOME is not the one the merchant's earlier runs used (or was lost). Nothing was sent. Run with the "
+                + "PAYOUT_HOME of the earlier runs; a second machine needs its own merchant.site (for its new campaigns)."
         }
     }
 
