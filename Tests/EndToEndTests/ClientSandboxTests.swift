@@ -157,4 +157,25 @@ import Testing
             #expect(sandbox.record.connections <= 16, "connections are pooled and reused, not one per request")
         }
     }
+
+    /// The run's window shrinks when answers get fast: the idle connections beyond it close.
+    @Test func connectionPoolFollowsTheWindow() async throws {
+        try await withSandboxClient({ $0.latency = .milliseconds(20) }) { sandbox, client in
+            let concurrently = {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<40 { group.addTask { _ = await client.send(redpack()) } }
+                }
+            }
+            client.keepConnections(40)
+            await concurrently()
+            let wide = sandbox.record.connections
+            #expect(wide > 30)
+            client.keepConnections(4)
+            for _ in 0..<40 { _ = await client.send(redpack()) }
+            #expect(sandbox.record.connections == wide, "one at a time reuses what is open")
+            await concurrently()
+            #expect(sandbox.record.connections >= wide + 30, "only 4 were kept open")
+            #expect(sandbox.record.payments.count == 120)
+        }
+    }
 }

@@ -11,6 +11,8 @@ public struct CampaignRun<API: Endpoint>: Sendable {
     public var noWait = false
     /// How long one answer may take before it is asked for again under the same bill number.
     public var requestTimeout = Duration.seconds(30)
+    /// Bounds of the in-flight window (`--max-in-flight` lowers the ceiling).
+    public var inFlight = InFlightWindow.defaultBounds
     public var clock: any RunClock = SystemClock()
     public var stop = StopSignal()
     public var observe: @Sendable (RunEvent) -> Void = { _ in }
@@ -47,6 +49,7 @@ public struct CampaignRun<API: Endpoint>: Sendable {
             campaign: campaign, mchID: manifest.merchant.mchID, perMinute: manifest.limits.perMinute,
             quietHours: manifest.limits.quietHours)
         settings.noWait = noWait
+        settings.inFlight = inFlight
         let runner = Runner(ledger: ledger, api: client, settings: settings, clock: clock, stop: stop, observe: observe)
         let end = try await runner.run()
         return Report(end: end, status: try await ledger.status(of: campaign))

@@ -10,6 +10,7 @@ struct RunState<Store: RunLedger> {
     private let origin: ContinuousClock.Instant
     private let lastItemID: Int
     private var limiter: RateLimiter
+    private var window: InFlightWindow
     private var retryQueue: [WorkItem]
     private var parked: [WorkItem] = []
     /// Unknown for longer than gethbinfo reaches back: never sent again by the run.
@@ -42,6 +43,8 @@ struct RunState<Store: RunLedger> {
         origin = clock.instant()
         let now = clock.now()
         limiter = try await Self.limiter(settings: settings, ledger: ledger, now: now, carried: work.carried)
+        window = InFlightWindow(ratePerSecond: limiter.fullRate, bounds: settings.inFlight)
+        progress.inFlightLimit = window.size
         let (carried, unqueryable) = Self.carriedOver(work.carried, now: now, policy: settings.retry)
         retryQueue = carried
         self.unqueryable = unqueryable
@@ -136,7 +139,7 @@ struct RunState<Store: RunLedger> {
     }
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
-    /// limit all allow one; claims more never-tried items from the ledger when needed.
+    /// window all allow one; claims more never-tried items from the ledger when needed.
     mutating func nextItem(now: Date) async throws -> WorkItem? {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
@@ -180,6 +183,9 @@ struct RunState<Store: RunLedger> {
     mutating func complete(_ item: WorkItem, record: AttemptRecord, outcome: SendOutcome, now: Date, observe: (RunEvent) -> Void) {
         inFlight -= 1
         progress.inFlight = inFlight
+        window.record(record.latency, outcome: outcome)
+        progress.inFlightLimit = window.size
+        progress.medianLatency = window.medianLatency
         var updated = item
         updated.state = record.newState
         updated.nextAttemptAt = record.nextAttemptAt
@@ -216,7 +222,7 @@ struct RunState<Store: RunLedger> {
 
     /// In flight at once: one while probing a server whose clock disagrees with ours.
     private var concurrency: Int {
-        clockDisagreement.isProbing ? 1 : settings.concurrency
+        clockDisagreement.isProbing ? 1 : window.size
     }
 
     /// TIME_LIMITED: pause until the quiet window ends when our clock agrees it is on;

@@ -9,7 +9,10 @@ public struct TransportConfiguration: Sendable {
     public var caFile: String?
     public var connectTimeout: Duration
     public var totalTimeout: Duration
-    /// Connections kept open to the endpoint; also the most requests on the wire at once.
+    /// The most connections open to the endpoint at once, hence the most requests on the
+    /// wire: at least the run's in-flight ceiling, so curl never queues a request the run
+    /// counts as in flight (its wait would read as latency). How many stay open between
+    /// requests follows the run's window (`keepConnections`).
     public var maximumConnections: Int
 
     public init(
@@ -17,7 +20,7 @@ public struct TransportConfiguration: Sendable {
         caFile: String? = nil,
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration = .seconds(30),
-        maximumConnections: Int = 32
+        maximumConnections: Int = InFlightWindow.defaultBounds.upperBound
     ) {
         self.identity = identity
         self.caFile = caFile
@@ -75,6 +78,14 @@ public final class HTTPTransport: Sendable {
         return try result.get()
     }
 
+    /// Keeps up to `count` idle connections for reuse (at most `maximumConnections`); curl
+    /// closes the oldest idle ones beyond it as exchanges finish. New connections are opened
+    /// only when a request starts and none is idle, so they come no faster than the rate
+    /// limiter starts requests.
+    public func keepConnections(_ count: Int) {
+        loop.keepConnections(count)
+    }
+
     /// Lets the exchanges under way finish, then stops the thread; returns at once, so no
     /// caller ever blocks on it. Later posts fail with `.closed`.
     public func shutdown() {
@@ -121,6 +132,8 @@ final class CurlLoop: @unchecked Sendable {
     private struct Shared {
         var pending: [Exchange] = []
         var stopping = false
+        /// A new size for curl's connection cache, applied by the loop thread.
+        var keptConnections: Int?
     }
 
     private let configuration: TransportConfiguration
@@ -162,6 +175,14 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
+    func keepConnections(_ count: Int) {
+        shared.withLock { state in
+            guard !state.stopping else { return }
+            state.keptConnections = min(max(count, 1), configuration.maximumConnections)
+            curl_multi_wakeup(multi)
+        }
+    }
+
     func shutdown() {
         shared.withLock { state in
             guard !state.stopping else { return }
@@ -172,9 +193,15 @@ final class CurlLoop: @unchecked Sendable {
 
     private func run() {
         while true {
-            let (incoming, stopping) = shared.withLock { state in
-                defer { state.pending.removeAll() }
-                return (state.pending, state.stopping)
+            let (incoming, stopping, kept) = shared.withLock { state in
+                defer {
+                    state.pending.removeAll()
+                    state.keptConnections = nil
+                }
+                return (state.pending, state.stopping, state.keptConnections)
+            }
+            if let kept {
+                _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, kept)
             }
             for exchange in incoming {
                 start(exchange)

@@ -65,6 +65,10 @@ public final class RedpackClient: RedpackAPI {
         return AnswerPolicy.classifyQuery(await exchange(path: "/mmpaymkttransfers/gethbinfo", body: body), signer: signer)
     }
 
+    public func keepConnections(_ count: Int) {
+        transport.keepConnections(count)
+    }
+
     /// Waits for requests on the wire, then closes the connections.
     public func shutdown() {
         transport.shutdown()
