@@ -1,4 +1,5 @@
 import CCurl
+import COpenSSL
 import Foundation
 import Synchronization
 
@@ -87,9 +88,28 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Lets the exchanges under way finish, then stops the thread; returns at once, so no
-    /// caller ever blocks on it. Later posts fail with `.closed`.
+    /// caller ever blocks on it. Later posts fail with `.closed`. The thread may still be
+    /// closing connections when this returns: a process about to exit awaits `close()`.
     public func shutdown() {
         loop.shutdown()
+    }
+
+    /// `shutdown()`, then waits (without blocking a thread) until the transport thread has
+    /// closed every connection and released curl's and OpenSSL's state.
+    ///
+    /// A process must not exit before that: `exit()` runs OpenSSL's atexit cleanup, which
+    /// frees OpenSSL's global locks and sets them to NULL, and a transport thread still in
+    /// `curl_multi_cleanup` (SSL_free, hence CRYPTO_free_ex_data) then unlocks a NULL lock:
+    /// SIGSEGV. The more connections are open, the longer that teardown and the likelier the
+    /// overlap.
+    public func close() async {
+        await loop.close()
+    }
+
+    /// Whether the transport thread is done: connections closed, curl and its OpenSSL state
+    /// released.
+    public var isClosed: Bool {
+        loop.isFinished
     }
 }
 
@@ -134,6 +154,10 @@ final class CurlLoop: @unchecked Sendable {
         var stopping = false
         /// A new size for curl's connection cache, applied by the loop thread.
         var keptConnections: Int?
+        /// Set by the loop thread once it has released curl and OpenSSL, just before it ends.
+        var finished = false
+        /// `close()` callers waiting for `finished`.
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let configuration: TransportConfiguration
@@ -191,6 +215,25 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let finished = shared.withLock { state -> Bool in
+                guard !state.finished else { return true }
+                state.closeWaiters.append(continuation)
+                if !state.stopping {
+                    state.stopping = true
+                    curl_multi_wakeup(multi)
+                }
+                return false
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    var isFinished: Bool {
+        shared.withLock { $0.finished }
+    }
+
     private func run() {
         while true {
             let (incoming, stopping, kept) = shared.withLock { state in
@@ -217,6 +260,18 @@ final class CurlLoop: @unchecked Sendable {
         }
         curl_multi_cleanup(multi)
         curl_slist_free_all(headers)
+        // This thread's own OpenSSL state (error queue, per-thread random generators) is
+        // freed now rather than by a thread-exit destructor that could run after `close()`
+        // has returned, while the process exits.
+        OPENSSL_thread_stop()
+        let waiters = shared.withLock { state in
+            state.finished = true
+            defer { state.closeWaiters.removeAll() }
+            return state.closeWaiters
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
     }
 
     private func start(_ exchange: Exchange) {
