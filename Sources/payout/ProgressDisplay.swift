@@ -95,7 +95,11 @@ final class ProgressDisplay: Sendable {
             "¥\(progress.sentAmount) sent",
             "\(progress.failed) failed",
             "\(progress.ratePerMinute)/min",
+            "\(progress.inFlight)/\(progress.inFlightLimit) in flight",
         ]
+        if let median = progress.medianLatency {
+            parts.append("median answer \(median.milliseconds) ms")
+        }
         if let until = progress.pausedUntil {
             parts.append("paused until \(BeijingTime.clockTime(until)) Beijing")
         } else if let eta = progress.eta {
@@ -147,8 +151,14 @@ final class ProgressDisplay: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// `in_flight_limit` and `median_latency_ms` show why a run is slow: a window at its
+    /// ceiling with slow answers, or a rate held down by throttling.
     private static func progressObject(_ progress: RunProgress) -> [String: Any] {
-        ["total": progress.total, "sent": progress.sent, "sent_amount": progress.sentAmount.fen, "failed": progress.failed,
-         "in_flight": progress.inFlight, "rate_per_minute": progress.ratePerMinute]
+        var object: [String: Any] = [
+            "total": progress.total, "sent": progress.sent, "sent_amount": progress.sentAmount.fen, "failed": progress.failed,
+            "in_flight": progress.inFlight, "in_flight_limit": progress.inFlightLimit, "rate_per_minute": progress.ratePerMinute,
+        ]
+        if let median = progress.medianLatency { object["median_latency_ms"] = median.milliseconds }
+        return object
     }
 }

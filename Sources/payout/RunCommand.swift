@@ -15,6 +15,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress output; only the final summary.") var quiet = false
     @Flag(help: "Print one JSON object per event on standard output.") var json = false
     @OptionGroup var endpoint: EndpointOptions
+    @Option(name: .customLong("max-in-flight"), help: "Most requests in flight at once: the run sizes its window from the answers' latency, up to this.")
+    var maxInFlight = InFlightWindow.defaultBounds.upperBound
+
+    func validate() throws {
+        guard (1...InFlightWindow.defaultBounds.upperBound).contains(maxInFlight) else {
+            throw ValidationError("--max-in-flight must be between 1 and \(InFlightWindow.defaultBounds.upperBound)")
+        }
+    }
 
     func run() async throws {
         let manifest = try options.load()
@@ -22,6 +30,7 @@ struct RunCommand: AsyncParsableCommand {
         var run = CampaignRun(manifest: manifest, ledgerPath: options.ledgerPath, endpoint: endpoint.endpoint(ledger: options.ledgerPath))
         run.noWait = noWait
         run.requestTimeout = endpoint.timeout
+        run.inFlight = min(InFlightWindow.defaultBounds.lowerBound, maxInFlight)...maxInFlight
         run.observe = { display.show($0) }
         let stop = run.stop
         let signals = SignalWatcher(firstMessage: "\nstopping: finishing the requests in flight (press Ctrl-C again to quit at once)") {

@@ -4,6 +4,11 @@ import Synchronization
 
 /// Ctrl-C and SIGTERM during a run: the first asks for a graceful stop; a second one exits
 /// at once with status 75 — safe, since every bill number is committed before its request.
+///
+/// At once means `_exit`, as a kill would: `exit()` would run OpenSSL's atexit cleanup while
+/// the transport thread is still exchanging over TLS, and that thread could then unlock a
+/// lock the cleanup has freed and set to NULL (SIGSEGV). Everything printed so far went
+/// straight to the file descriptors, and the ledger is committed, so nothing is lost.
 final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
@@ -17,7 +22,7 @@ final class SignalWatcher: @unchecked Sendable {
                     Terminal.error(firstMessage)
                     onFirst()
                 } else {
-                    Foundation.exit(ExitStatus.temporary)
+                    _exit(ExitStatus.temporary)
                 }
             }
             source.resume()

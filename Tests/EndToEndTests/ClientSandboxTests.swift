@@ -157,4 +157,74 @@ import Testing
             #expect(sandbox.record.connections <= 16, "connections are pooled and reused, not one per request")
         }
     }
+
+    /// A command exits as soon as its client is released, so the client must be done with
+    /// curl and OpenSSL by then: a run that left with its transport thread still closing a
+    /// wide window of TLS connections died of SIGSEGV, the thread unlocking a lock that
+    /// OpenSSL's atexit cleanup had just freed and set to NULL. `withClient` returned at once
+    /// then; now it returns only after the thread has closed every connection.
+    @Test func withClientReturnsOnlyOnceEveryConnectionIsClosed() async throws {
+        try await withSandbox({ $0.latency = .milliseconds(50) }) { sandbox in
+            let transport = TransportConfiguration(identity: try sandbox.identity(), caFile: sandbox.caFile.path, maximumConnections: 64)
+            let client = try await RedpackClient.withClient(merchant: sandbox.merchant(), transport: transport) { client in
+                client.keepConnections(64)
+                let outcomes = await withTaskGroup(of: SendOutcome.self) { group in
+                    for _ in 0..<64 { group.addTask { await client.send(redpack()).outcome } }
+                    return await group.reduce(into: [SendOutcome]()) { $0.append($1) }
+                }
+                #expect(outcomes.allSatisfy { if case .sent = $0 { true } else { false } })
+                #expect(!client.isClosed)
+                return client
+            }
+            #expect(sandbox.record.connections > 32, "a wide window of connections was open")
+            #expect(client.isClosed, "every connection closed and curl released before withClient returned")
+        }
+    }
+
+    /// A request already on the wire when `close()` is called gets its answer; one sent after
+    /// fails without reaching the server.
+    @Test func closeWaitsForTheRequestsOnTheWire() async throws {
+        try await withSandbox({ $0.latency = .milliseconds(300) }) { sandbox in
+            let client = try sandbox.client()
+            let request = redpack()
+            let onTheWire = Task { await client.send(request) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while sandbox.record.requestsByBillNumber[request.billNumber.rawValue] == nil && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await client.close()
+            #expect(client.isClosed)
+            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
+            #expect(await onTheWire.value.outcome == .sent(sendListID: payment.sendListID))
+            guard case .unknown = await client.send(redpack()).outcome else {
+                Issue.record("a send after close must not be taken for an answer")
+                return
+            }
+            #expect(sandbox.record.payments.count == 1)
+        }
+    }
+
+    /// The run's window shrinks when answers get fast: the idle connections beyond it close.
+    /// Answers take 100 ms so that the 40 sends of a burst are all on the wire at once even
+    /// when the machine is busy (at 20 ms a busy test process started them so spread out
+    /// that a few reused a connection, and only 30 were opened).
+    @Test func connectionPoolFollowsTheWindow() async throws {
+        try await withSandboxClient({ $0.latency = .milliseconds(100) }) { sandbox, client in
+            let concurrently = {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<40 { group.addTask { _ = await client.send(redpack()) } }
+                }
+            }
+            client.keepConnections(40)
+            await concurrently()
+            let wide = sandbox.record.connections
+            #expect(wide > 30)
+            client.keepConnections(4)
+            for _ in 0..<40 { _ = await client.send(redpack()) }
+            #expect(sandbox.record.connections == wide, "one at a time reuses what is open")
+            await concurrently()
+            #expect(sandbox.record.connections >= wide + 30, "only 4 were kept open")
+            #expect(sandbox.record.payments.count == 120)
+        }
+    }
 }

@@ -112,7 +112,7 @@ import Testing
             }
             let items = try await withLedger(folder) { try await $0.items("c1") }
             let failed = items.filter { $0.state == .failed }
-            #expect(failed.count >= 5 && failed.count < 5 + RunSettings.defaultConcurrency,
+            #expect(failed.count >= 5 && failed.count < 5 + InFlightWindow.defaultBounds.upperBound,
                     "the five, and those already in flight")
             #expect(failed.count == sandbox.record.requests)
             #expect(items.filter { $0.attempts == 0 }.count == 100 - failed.count, "the rest was never sent")

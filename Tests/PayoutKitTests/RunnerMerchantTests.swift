@@ -28,7 +28,7 @@ import Testing
     @Test func aCarriedNumberIsNeverProbed() async throws {
         let ledger = InMemoryLedger(amounts: [1000, 2000])
         let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Base.failure("NOTENOUGH", "余额不足"))]])
-        _ = try await Base.run(ledger, api, concurrency: 1)
+        _ = try await Base.run(ledger, api, inFlight: 1...1)
         let released = try #require(await ledger.item(line: 3))
         #expect(released.state == .pending && released.attempts == 0, "claimed, never sent, handed back with its number")
         let number = try #require(released.billNumber)

@@ -15,11 +15,12 @@ import Testing
     }
 
     static func run(
-        _ ledger: InMemoryLedger, _ api: ScriptedAPI, concurrency: Int = 32, clock: VirtualClock = frozen(morning),
+        _ ledger: InMemoryLedger, _ api: ScriptedAPI, inFlight: ClosedRange<Int> = InFlightWindow.defaultBounds,
+        clock: VirtualClock = frozen(morning),
         configure: (inout RunSettings) -> Void = { _ in }, observe: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) async throws -> RunEnd {
         var settings = RunSettings(campaign: ledger.campaign, perMinute: 1800, quietHours: nil)
-        settings.concurrency = concurrency
+        settings.inFlight = inFlight
         configure(&settings)
         let runner = Runner(
             ledger: ledger, merchant: ledger.merchant, api: api, settings: settings, clock: clock, random: { 0 }, observe: observe)
@@ -126,7 +127,7 @@ import Testing
             Self.openid(1): [.afterGate("stopping", then: .pay)],
             Self.openid(2): [.afterGate("stopping", then: .pay)],
         ])
-        let end = try await Self.run(ledger, api, concurrency: 3, observe: { event in
+        let end = try await Self.run(ledger, api, inFlight: 3...3, observe: { event in
             if case .stopping = event { Task { await api.open("stopping") } }
         })
         #expect(end == .merchantRefused(.refused(ErrorCode("NOTENOUGH"), message: "余额不足")))
@@ -246,7 +247,7 @@ import Testing
     @Test func tlsRefusalLeavesTheItemRetrying() async throws {
         let ledger = InMemoryLedger(amounts: [1000, 1000])
         let api = ScriptedAPI(sends: [Base.openid(0): [.refuseTLS]])
-        let end = try await Base.run(ledger, api, concurrency: 1)
+        let end = try await Base.run(ledger, api, inFlight: 1...1)
         guard case .merchantRefused(.tlsRefused) = end else {
             Issue.record("expected a TLS refusal, got \(end)")
             return
@@ -258,7 +259,7 @@ import Testing
         let ledger = InMemoryLedger(amounts: Array(repeating: 1000, count: 8))
         let moneyLimit = Base.failure("MONEY_LIMIT", "每个红包金额必须在100分到20000分之间")
         let api = ScriptedAPI(first: Array(repeating: .answer(moneyLimit), count: 5))
-        let end = try await Base.run(ledger, api, concurrency: 1)
+        let end = try await Base.run(ledger, api, inFlight: 1...1)
         #expect(end == .merchantRefused(.repeatedFailure(ErrorCode("MONEY_LIMIT"), message: "每个红包金额必须在100分到20000分之间", items: 5)))
         #expect(await api.requests.count == 6, "the probe, then five sends")
         #expect(await ledger.items.map(\.state) == Array(repeating: .failed, count: 5) + Array(repeating: .pending, count: 3))
@@ -268,7 +269,7 @@ import Testing
         let ledger = InMemoryLedger(amounts: Array(repeating: 1000, count: 8))
         let paramError = Base.failure("PARAM_ERROR", "参数错误")
         let api = ScriptedAPI(first: Array(repeating: .answer(paramError), count: 4) + [.pay] + Array(repeating: .answer(paramError), count: 3))
-        #expect(try await Base.run(ledger, api, concurrency: 1) == .complete)
+        #expect(try await Base.run(ledger, api, inFlight: 1...1) == .complete)
         #expect(await ledger.items.filter { $0.state == .failed }.count == 7)
     }
 

@@ -11,6 +11,8 @@ public struct CampaignRun<API: Endpoint>: Sendable {
     public var noWait = false
     /// How long one answer may take before it is asked for again under the same bill number.
     public var requestTimeout = Duration.seconds(30)
+    /// Bounds of the in-flight window (`--max-in-flight` lowers the ceiling).
+    public var inFlight = InFlightWindow.defaultBounds
     public var clock: any RunClock = SystemClock()
     public var stop = StopSignal()
     public var observe: @Sendable (RunEvent) -> Void = { _ in }
@@ -53,6 +55,7 @@ public struct CampaignRun<API: Endpoint>: Sendable {
         settings.site = campaign.binding?.site ?? manifest.merchant.site
         // A sandbox campaign pays nothing real: the caps are for real recipients.
         settings.dailyCaps = manifest.merchant.isSandbox ? nil : manifest.limits.dailyCaps
+        settings.inFlight = inFlight
         let runner = Runner(
             ledger: ledger, merchant: merchant, api: client, settings: settings, clock: clock, stop: stop, observe: observe)
         let end = try await runner.run()

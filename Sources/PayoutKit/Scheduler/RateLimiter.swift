@@ -32,9 +32,14 @@ public struct RateLimiter: Sendable {
         starts.reserveCapacity(perMinute)
     }
 
+    /// The quota's rate in starts per second, without any throttle penalty.
+    public var fullRate: Double {
+        Double(perMinute) / (window / .seconds(1))
+    }
+
     /// The rate at `now`, in starts per second, after any throttle penalty.
     public func rate(at now: Duration) -> Double {
-        Double(perMinute) / (window / .seconds(1)) * currentFactor(at: now)
+        fullRate * currentFactor(at: now)
     }
 
     /// The earliest time at or after `now` a request may start.

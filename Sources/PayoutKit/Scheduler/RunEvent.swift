@@ -7,6 +7,10 @@ public struct RunProgress: Sendable, Equatable {
     public var sentAmount = Amount.zero
     public var failed = 0
     public var inFlight = 0
+    /// How many requests may be in flight now: the window sized from the latency seen.
+    public var inFlightLimit = 0
+    /// The median latency of recent answers; nil before the first answer.
+    public var medianLatency: Duration?
     /// Requests started per minute, over the last minute (or the run so far, if shorter).
     public var ratePerMinute = 0
     public var pausedUntil: Date?

@@ -11,6 +11,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     private let origin: ContinuousClock.Instant
     private let lastItemID: Int
     private var limiter: RateLimiter
+    private var window: InFlightWindow
     private var retryQueue: [WorkItem]
     private var parked: [WorkItem] = []
     /// Unknown for longer than gethbinfo reaches back: never sent again by the run.
@@ -49,6 +50,8 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         origin = clock.instant()
         let now = clock.now()
         limiter = try await Self.limiter(settings: settings, ledger: ledger, now: now, carried: work.carried)
+        window = InFlightWindow(ratePerSecond: limiter.fullRate, bounds: settings.inFlight)
+        progress.inFlightLimit = window.size
         let (carried, unqueryable) = Self.carriedOver(work.carried, now: now, policy: settings.retry)
         retryQueue = carried
         self.unqueryable = unqueryable
@@ -145,7 +148,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     }
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
-    /// limit all allow one; claims more never-tried items from the ledger when needed.
+    /// window all allow one; claims more never-tried items from the ledger when needed.
     mutating func nextItem(now: Date) async throws -> WorkItem? {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
@@ -255,6 +258,9 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     mutating func complete(_ item: WorkItem, record: AttemptRecord, outcome: SendOutcome, now: Date, observe: (RunEvent) -> Void) {
         inFlight -= 1
         progress.inFlight = inFlight
+        window.record(record.latency, outcome: outcome)
+        progress.inFlightLimit = window.size
+        progress.medianLatency = window.medianLatency
         var updated = item
         updated.state = record.newState
         updated.nextAttemptAt = record.nextAttemptAt
@@ -291,7 +297,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
     /// In flight at once: one while probing a server whose clock disagrees with ours.
     private var concurrency: Int {
-        clockDisagreement.isProbing ? 1 : settings.concurrency
+        clockDisagreement.isProbing ? 1 : window.size
     }
 
     /// TIME_LIMITED: pause until the quiet window ends when our clock agrees it is on;

@@ -12,16 +12,15 @@ public struct RunSettings: Sendable {
     public var dailyCaps: DailyCaps? = DailyCaps()
     /// Exit at once with `.quietWindow` instead of sleeping through it.
     public var noWait = false
-    /// Requests in flight at once. Little's law: 1800/min is 30/s, so 300 ms answers need
-    /// about 10 in flight; 32 covers answers of up to a second at the full rate.
-    public var concurrency = RunSettings.defaultConcurrency
+    /// Requests in flight at once: the window moves between these bounds with the latency
+    /// the run observes (`InFlightWindow`), so slow answers never cap the rate; equal
+    /// bounds pin it.
+    public var inFlight = InFlightWindow.defaultBounds
     public var retry = RetryPolicy()
     /// Never-tried items given bill numbers per ledger transaction.
     public var claimBatch = 32
     /// When a TIME_LIMITED answer arrives with quiet hours off, pause until this window ends.
     public var serverQuietHours = QuietHours.default
-
-    public static let defaultConcurrency = 32
 
     public init(campaign: CampaignRecord, perMinute: Int, quietHours: QuietHours?) {
         self.campaign = campaign
@@ -99,15 +98,24 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
 
     /// Starts whatever may start, arms one timer for the next deadline, and handles one
     /// event at a time until nothing is in flight and nothing more will start.
+    ///
+    /// The connection pool follows the window up at once and down only once it has halved:
+    /// a window jittering around one size must not close connections only to open them again.
     private func loop(
         _ state: inout RunState<Store, Merchant>, run: Int, group: inout ThrowingTaskGroup<Event, any Error>
     ) async throws -> RunEnd {
+        var connections = 0
         while true {
             let now = clock.now()
             state.updatePause(now: now, observe: observe)
             let pauses = state.takeUnrecordedPauses()
             if !pauses.isEmpty { try await ledger.recordPauses(pauses, run: run) }
             wake(at: state.pauseDeadline, state: &state, group: &group)
+            let window = state.progress.inFlightLimit
+            if window > connections || window <= connections / 2 {
+                connections = window
+                api.keepConnections(window)
+            }
             while let item = try await state.nextItem(now: now) {
                 group.addTask { try await self.attempt(item) }
             }

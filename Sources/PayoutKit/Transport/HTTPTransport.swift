@@ -1,4 +1,5 @@
 import CCurl
+import COpenSSL
 import Foundation
 import Synchronization
 
@@ -9,7 +10,10 @@ public struct TransportConfiguration: Sendable {
     public var caFile: String?
     public var connectTimeout: Duration
     public var totalTimeout: Duration
-    /// Connections kept open to the endpoint; also the most requests on the wire at once.
+    /// The most connections open to the endpoint at once, hence the most requests on the
+    /// wire: at least the run's in-flight ceiling, so curl never queues a request the run
+    /// counts as in flight (its wait would read as latency). How many stay open between
+    /// requests follows the run's window (`keepConnections`).
     public var maximumConnections: Int
 
     public init(
@@ -17,7 +21,7 @@ public struct TransportConfiguration: Sendable {
         caFile: String? = nil,
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration = .seconds(30),
-        maximumConnections: Int = 32
+        maximumConnections: Int = InFlightWindow.defaultBounds.upperBound
     ) {
         self.identity = identity
         self.caFile = caFile
@@ -75,10 +79,37 @@ public final class HTTPTransport: Sendable {
         return try result.get()
     }
 
+    /// Keeps up to `count` idle connections for reuse (at most `maximumConnections`); curl
+    /// closes the oldest idle ones beyond it as exchanges finish. New connections are opened
+    /// only when a request starts and none is idle, so they come no faster than the rate
+    /// limiter starts requests.
+    public func keepConnections(_ count: Int) {
+        loop.keepConnections(count)
+    }
+
     /// Lets the exchanges under way finish, then stops the thread; returns at once, so no
-    /// caller ever blocks on it. Later posts fail with `.closed`.
+    /// caller ever blocks on it. Later posts fail with `.closed`. The thread may still be
+    /// closing connections when this returns: a process about to exit awaits `close()`.
     public func shutdown() {
         loop.shutdown()
+    }
+
+    /// `shutdown()`, then waits (without blocking a thread) until the transport thread has
+    /// closed every connection and released curl's and OpenSSL's state.
+    ///
+    /// A process must not exit before that: `exit()` runs OpenSSL's atexit cleanup, which
+    /// frees OpenSSL's global locks and sets them to NULL, and a transport thread still in
+    /// `curl_multi_cleanup` (SSL_free, hence CRYPTO_free_ex_data) then unlocks a NULL lock:
+    /// SIGSEGV. The more connections are open, the longer that teardown and the likelier the
+    /// overlap.
+    public func close() async {
+        await loop.close()
+    }
+
+    /// Whether the transport thread is done: connections closed, curl and its OpenSSL state
+    /// released.
+    public var isClosed: Bool {
+        loop.isFinished
     }
 }
 
@@ -121,6 +152,12 @@ final class CurlLoop: @unchecked Sendable {
     private struct Shared {
         var pending: [Exchange] = []
         var stopping = false
+        /// A new size for curl's connection cache, applied by the loop thread.
+        var keptConnections: Int?
+        /// Set by the loop thread once it has released curl and OpenSSL, just before it ends.
+        var finished = false
+        /// `close()` callers waiting for `finished`.
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let configuration: TransportConfiguration
@@ -162,6 +199,14 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
+    func keepConnections(_ count: Int) {
+        shared.withLock { state in
+            guard !state.stopping else { return }
+            state.keptConnections = min(max(count, 1), configuration.maximumConnections)
+            curl_multi_wakeup(multi)
+        }
+    }
+
     func shutdown() {
         shared.withLock { state in
             guard !state.stopping else { return }
@@ -170,11 +215,36 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let finished = shared.withLock { state -> Bool in
+                guard !state.finished else { return true }
+                state.closeWaiters.append(continuation)
+                if !state.stopping {
+                    state.stopping = true
+                    curl_multi_wakeup(multi)
+                }
+                return false
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    var isFinished: Bool {
+        shared.withLock { $0.finished }
+    }
+
     private func run() {
         while true {
-            let (incoming, stopping) = shared.withLock { state in
-                defer { state.pending.removeAll() }
-                return (state.pending, state.stopping)
+            let (incoming, stopping, kept) = shared.withLock { state in
+                defer {
+                    state.pending.removeAll()
+                    state.keptConnections = nil
+                }
+                return (state.pending, state.stopping, state.keptConnections)
+            }
+            if let kept {
+                _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, kept)
             }
             for exchange in incoming {
                 start(exchange)
@@ -190,6 +260,18 @@ final class CurlLoop: @unchecked Sendable {
         }
         curl_multi_cleanup(multi)
         curl_slist_free_all(headers)
+        // This thread's own OpenSSL state (error queue, per-thread random generators) is
+        // freed now rather than by a thread-exit destructor that could run after `close()`
+        // has returned, while the process exits.
+        OPENSSL_thread_stop()
+        let waiters = shared.withLock { state in
+            state.finished = true
+            defer { state.closeWaiters.removeAll() }
+            return state.closeWaiters
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
     }
 
     private func start(_ exchange: Exchange) {

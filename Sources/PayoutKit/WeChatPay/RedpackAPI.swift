@@ -6,4 +6,7 @@ public protocol RedpackAPI: Sendable {
     func send(_ request: RedpackRequest) async -> SendResult
     /// What the server knows about a bill number: how a lingering unknown is settled.
     func query(_ billNumber: BillNumber) async -> QueryOutcome
+    /// The run's in-flight window is now `count`: keep that many connections open for
+    /// reuse and close the rest as they come free, so the pool follows the window.
+    func keepConnections(_ count: Int)
 }

@@ -13,13 +13,22 @@ public final class RedpackClient: RedpackAPI {
         self.clock = clock
     }
 
-    /// A client for `body` whose connections are closed on every way out.
+    /// A client for `body` whose connections are closed on every way out, and whose
+    /// transport thread is done with curl and OpenSSL before this returns: a command may
+    /// exit right after (see `HTTPTransport.close()`).
     public static func withClient<T>(
         merchant: Merchant, transport: TransportConfiguration, _ body: (RedpackClient) async throws -> T
     ) async throws -> T {
         let client = RedpackClient(merchant: merchant, transport: transport)
-        defer { client.shutdown() }
-        return try await body(client)
+        let value: T
+        do {
+            value = try await body(client)
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        return value
     }
 
     /// One attempt at paying `request`. Never throws: every way an exchange can end is
@@ -65,9 +74,24 @@ public final class RedpackClient: RedpackAPI {
         return AnswerPolicy.classifyQuery(await exchange(path: "/mmpaymkttransfers/gethbinfo", body: body), signer: signer)
     }
 
-    /// Waits for requests on the wire, then closes the connections.
+    public func keepConnections(_ count: Int) {
+        transport.keepConnections(count)
+    }
+
+    /// Waits for requests on the wire, then closes the connections; returns at once.
     public func shutdown() {
         transport.shutdown()
+    }
+
+    /// Waits for requests on the wire, closes the connections, and returns once the
+    /// transport thread has released curl and OpenSSL: what a process does before it exits.
+    public func close() async {
+        await transport.close()
+    }
+
+    /// Whether the transport thread is done with curl and OpenSSL.
+    public var isClosed: Bool {
+        transport.isClosed
     }
 
     private func signedBody(_ fields: [(name: String, value: String)]) throws(XMLMessageError) -> [UInt8] {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PayoutKit
+import Synchronization
 
 /// The red packet API as a script: each recipient's requests are answered in turn by what
 /// the test wrote for them, and — like the real server — a bill number is paid at most once
@@ -16,6 +17,8 @@ actor ScriptedAPI: RedpackAPI {
         /// TLS refused after the request may have gone out (a refused client certificate
         /// under TLS 1.3 surfaces after the handshake).
         case refuseTLS
+        /// No answer within `after`, the client's request timeout; nothing is paid.
+        case timeOut(after: Duration)
         /// Answer with these fields without paying (PROCESSING, an echo of another openid…).
         case answer([(String, String)])
         /// Pay, then answer with these fields (PROCESSING for a payment under way…).
@@ -59,6 +62,8 @@ actor ScriptedAPI: RedpackAPI {
     /// Answers the first requests whoever they are for, before any recipient's script.
     private var first: [Send]
     private let clock: (any RunClock)?
+    private let latency: @Sendable (_ arrival: Int) -> Duration
+    private let kept = Mutex<[Int]>([])
     private(set) var requests: [Request] = []
     /// When each request arrived, by `clock`.
     private(set) var requestTimes: [Date] = []
@@ -69,14 +74,26 @@ actor ScriptedAPI: RedpackAPI {
     private var waiters: [(ready: () -> Bool, resume: CheckedContinuation<Void, Never>)] = []
     private let signer = Signer(key: APIKey("192006250b4c09247ec02edce69f6a2d"))
 
-    /// Scripts by openid; a recipient without one (or past its end) is paid.
+    /// Scripts by openid; a recipient without one (or past its end) is paid. `latency`
+    /// gives the latency each send's answer reports, by arrival (1 for the first send).
     init(
-        sends: [String: [Send]] = [:], queries: [String: [Query]] = [:], first: [Send] = [], clock: (any RunClock)? = nil
+        sends: [String: [Send]] = [:], queries: [String: [Query]] = [:], first: [Send] = [], clock: (any RunClock)? = nil,
+        latency: @escaping @Sendable (_ arrival: Int) -> Duration = { _ in .zero }
     ) {
         self.sends = sends
         self.queries = queries
         self.first = first
         self.clock = clock
+        self.latency = latency
+    }
+
+    /// The connection pool sizes the run asked for, in order.
+    nonisolated var keptConnections: [Int] {
+        kept.withLock { $0 }
+    }
+
+    nonisolated func keepConnections(_ count: Int) {
+        kept.withLock { $0.append(count) }
     }
 
     /// Someone else's payment under `billNumber`: another ledger, machine or system.
@@ -90,7 +107,7 @@ actor ScriptedAPI: RedpackAPI {
         arrivals += 1
         wakeWaiters()
         let step = first.isEmpty ? next(&sends, request.openid) : first.removeFirst()
-        return await perform(step ?? .pay, request)
+        return await perform(step ?? .pay, request, latency: latency(arrivals))
     }
 
     private func log(_ request: Request) {
@@ -117,29 +134,31 @@ actor ScriptedAPI: RedpackAPI {
             reason: status == .failed ? "发放失败" : nil))
     }
 
-    private func perform(_ step: Send, _ request: RedpackRequest) async -> SendResult {
+    private func perform(_ step: Send, _ request: RedpackRequest, latency: Duration) async -> SendResult {
         switch step {
         case .pay:
-            return classify(pay(request).map(success) ?? Self.fatalError, request)
+            return classify(pay(request).map(success) ?? Self.fatalError, request, latency: latency)
         case .payAndLoseAnswer:
             _ = pay(request)
-            return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: .zero)
+            return SendResult(outcome: .unknown(reason: "connection lost"), errCode: nil, errCodeDescription: nil, latency: latency)
         case .refuseTLS:
             let refusal = StopReason.tlsRefused(message: "TLS refused: tlsv13 alert certificate required")
-            return SendResult(outcome: .stopRun(refusal), errCode: nil, errCodeDescription: nil, latency: .zero)
+            return SendResult(outcome: .stopRun(refusal), errCode: nil, errCodeDescription: nil, latency: latency)
+        case .timeOut(let after):
+            return SendResult(outcome: .unknown(reason: "timed out"), errCode: nil, errCodeDescription: nil, latency: after)
         case .answer(let fields):
-            return classify(fields, request)
+            return classify(fields, request, latency: latency)
         case .payAndAnswer(let fields):
-            return classify(pay(request) == nil ? Self.fatalError : fields, request)
+            return classify(pay(request) == nil ? Self.fatalError : fields, request, latency: latency)
         case .afterArrivals(let count, let then):
             await wait { self.arrivals >= count }
-            return await perform(then, request)
+            return await perform(then, request, latency: latency)
         case .afterGate(let gate, let then):
             await wait { self.openGates.contains(gate) }
-            return await perform(then, request)
+            return await perform(then, request, latency: latency)
         case .paidElsewhereFirst(let openid, let amount, let then):
             paid(request.billNumber, to: openid, amount: amount)
-            return await perform(then, request)
+            return await perform(then, request, latency: latency)
         }
     }
 
@@ -164,10 +183,10 @@ actor ScriptedAPI: RedpackAPI {
          ("total_amount", String(payment.amount.fen)), ("send_listid", payment.listID)]
     }
 
-    private func classify(_ fields: [(String, String)], _ request: RedpackRequest) -> SendResult {
+    private func classify(_ fields: [(String, String)], _ request: RedpackRequest, latency: Duration) -> SendResult {
         let body = try! XMLMessage.encode(fields.map { (name: $0.0, value: $0.1) })
         let answer = AnswerPolicy.classifySend(.success(HTTPResponse(status: 200, body: body)), request: request, signer: signer)
-        return SendResult(outcome: answer.outcome, errCode: answer.errCode, errCodeDescription: answer.errCodeDescription, latency: .zero)
+        return SendResult(outcome: answer.outcome, errCode: answer.errCode, errCodeDescription: answer.errCodeDescription, latency: latency)
     }
 
     private func next<Step>(_ scripts: inout [String: [Step]], _ openid: String) -> Step? {
