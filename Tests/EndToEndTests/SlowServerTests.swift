@@ -22,7 +22,7 @@ import Testing
         let progress = try run.stdout.split(separator: "\n").compactMap {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["progress"] as? [String: Any]
         }
-        let journal = try sandbox.entries()
+        let journal = try sandbox.entries().filter { $0.api == "sendredpack" }
         #expect(journal.filter(\.paid).count == count)
         #expect(journal.allSatisfy { $0.outcome == "SUCCESS" }, "no throttle answer, no retry")
         let arrivals = try journal.map { try #require($0.time.flatMap(BeijingTime.date(fromISO8601:))) }.sorted()
