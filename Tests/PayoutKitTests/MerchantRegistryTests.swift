@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    @Test func processesOpeningANewRegistryAtOnceEachGetTheirOwnNumbers() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payout-registry-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = PayoutHome(path: folder.path)
+        let open = { @Sendable () async throws -> [BillNumber] in
+            try await MerchantRegistry.withRegistry(for: "10000098", home: home) { try await $0.billNumbers(50, site: 0, day: Self.day) }
+        }
+        async let first = open()
+        async let second = open()
+        async let third = open()
+        let numbers = try await first + second + third
+        #expect(Set(numbers).count == 150, "each migration applied once, each number handed out once")
+    }
+
     @Test func aLedgerFromTheFirstReleaseIsLearnedSoNewNumbersPassItsOwn() async throws {
         try await ReportLedger.with(amounts: [100, 200]) { fixture in
             let legacy = "10000098\(Self.day)1230000042"

@@ -231,17 +231,24 @@ enum Schema {
 
 extension SQLiteConnection {
     /// Brings the file to the version `migrations` reach, one committed migration at a time;
-    /// a file from a newer payout is refused rather than guessed at.
+    /// a file from a newer payout is refused rather than guessed at. The version is read
+    /// inside each migration's write transaction: two processes opening a new merchant
+    /// registry at once apply each migration once between them.
     func migrate(_ migrations: [String], kind: String) throws {
-        let found = try prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
+        let found = try version()
         guard found <= migrations.count else {
             throw LedgerError("\(kind) \(path) has schema version \(found), newer than this payout (\(migrations.count)): upgrade payout")
         }
         for (index, migration) in migrations.enumerated().dropFirst(found) {
             try transaction {
+                guard try version() == index else { return }
                 try execute(migration)
                 try execute("PRAGMA user_version = \(index + 1)")
             }
         }
+    }
+
+    private func version() throws(LedgerError) -> Int {
+        try prepare("PRAGMA user_version").rows { $0.int(0) }.first ?? 0
     }
 }

@@ -19,7 +19,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     private var claimed: [WorkItem] = []
     private var cursor: Int
     private var pendingExhausted = false
-    /// Numbers taken from the registry and not yet given: the probed one.
+    /// Numbers taken from the registry and not yet given, the probed one first.
     private var spareNumbers: [BillNumber] = []
     /// Never-tried items a daily cap held back today: the run comes back for them the next
     /// Beijing day.
@@ -215,12 +215,18 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     }
 
     /// `count` new numbers: the probed spare first while it is still today's.
+    /// Taken from the registry a block at a time: each block is one synced registry commit, and
+    /// numbers a run leaves unused (or a new day makes stale) are simply never given.
     private mutating func numbers(_ count: Int, now: Date) async throws -> [BillNumber] {
         spareNumbers.removeAll { $0.dateStamp != BeijingTime.dateStamp(now) }
-        let spare = spareNumbers.prefix(count)
-        spareNumbers.removeFirst(spare.count)
-        return Array(spare) + (try await merchant.billNumbers(count - spare.count, site: settings.site, now: now))
+        if spareNumbers.count < count {
+            spareNumbers += try await merchant.billNumbers(
+                max(count - spareNumbers.count, settings.billNumberBlock), site: settings.site, now: now)
+        }
+        defer { spareNumbers.removeFirst(count) }
+        return Array(spareNumbers.prefix(count))
     }
+
 
     /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
     /// `--no-wait`, end saying so — and true while waiting. On the next day the held items

@@ -19,6 +19,8 @@ public struct RunSettings: Sendable {
     public var retry = RetryPolicy()
     /// Never-tried items given bill numbers per ledger transaction.
     public var claimBatch = 32
+    /// Bill numbers taken from the merchant registry at once (one synced commit there).
+    public var billNumberBlock = 256
     /// When a TIME_LIMITED answer arrives with quiet hours off, pause until this window ends.
     public var serverQuietHours = QuietHours.default
 
