@@ -23,8 +23,6 @@ enum RegistrySchema {
             endpoint TEXT NOT NULL,
             repeat_of TEXT,
             registered_at TEXT NOT NULL,
-            -- 0 from registration until the campaign's rows are committed in its ledger.
-            imported INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (ledger_id, campaign)
         );
         CREATE INDEX campaigns_id ON campaigns(campaign);
@@ -45,6 +43,11 @@ enum RegistrySchema {
             PRIMARY KEY (ledger_id, item_id, day)
         );
         CREATE INDEX charges_recipient ON charges(day, openid);
+        """,
+        """
+        -- 0 from registration until the campaign's rows are committed in its ledger: only
+        -- such a registration may be replaced (a new ledger whose import died).
+        ALTER TABLE campaigns ADD COLUMN imported INTEGER NOT NULL DEFAULT 1;
         """,
     ]
 }
