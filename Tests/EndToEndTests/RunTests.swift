@@ -207,14 +207,16 @@ import Testing
             #expect(try await runCampaign(first, against: sandbox) == .complete)
             #expect(try await runCampaign(first, manifest: "m2.yaml", against: sandbox) == .complete)
             try await withLedger(first) { ledger in
-                let bills = try await ledger.items("c1").compactMap(\.billNumber) + ledger.items("c2").compactMap(\.billNumber)
+                let firstBills = try await ledger.items("c1").compactMap(\.billNumber)
+                let secondBills = try await ledger.items("c2").compactMap(\.billNumber)
+                let bills = firstBills + secondBills
                 #expect(bills.count == 80, "both campaigns are in the one ledger")
                 #expect(Set(bills).count == 80, "bill numbers are unique across the ledger")
                 let today = BeijingTime.dateStamp(Date())
-                #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today) && $0.count == 26 })
-                let prefixes = Set(bills.map { $0.dropFirst(16).prefix(3) })
-                #expect(prefixes.count == 1, "one ledger, one 3-digit prefix")
-                #expect(Set(bills.compactMap { Int($0.suffix(7)) }) == Set(1...80), "then a per-day sequence shared by both campaigns")
+                #expect(bills.allSatisfy { $0.hasPrefix("10000098" + today + "00") && $0.count == 26 }, "site 0, today")
+                let serials = { (bills: [String]) in bills.compactMap { Int($0.suffix(8)) } }
+                #expect(Set(serials(firstBills)) == Set(1...40), "the merchant's serials of the day, from 1")
+                #expect(serials(secondBills).min()! > serials(firstBills).max()!, "the next campaign's numbers go on above them")
             }
             #expect(sandbox.record.payments.count == 80)
         }

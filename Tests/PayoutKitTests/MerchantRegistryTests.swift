@@ -117,6 +117,22 @@ import Testing
         }
     }
 
+    @Test func anImportThatDiedBeforeItsRowsIsCheckedAgainWhenRetried() async throws {
+        try await Self.withRegistry { registry, _ in
+            let register = { (campaign: String, ledger: Int, content: String, endpoint: String) in
+                try await registry.register(
+                    campaign, ledger: ledger, ledgerPath: "/ledgers/\(ledger).sqlite", recipientsFingerprint: content,
+                    endpoint: endpoint, repeatOf: nil, manifest: "m.yaml", now: ReportLedger.morning)
+            }
+            #expect(try await register("march", 1, "aaa", "https://x"))
+            try await registry.markImported("march", ledger: 1)
+            #expect(try await register("april", 2, "bbb", "sandbox"), "a sandbox trial, killed before its rows")
+            await #expect(throws: InputError.self, "retried for real with march's list: checked, not waved through") {
+                try await register("april", 2, "aaa", "https://x")
+            }
+        }
+    }
+
     @Test func theQuotaCountsEveryStartOfTheLastMinuteAndAFewTicks() async throws {
         try await Self.withRegistry { registry, _ in
             let start = ReportLedger.morning

@@ -18,7 +18,8 @@ import Testing
         #expect(untouched.state == .pending && untouched.billNumber == nil, "the known number was never given to the item")
 
         #expect(try await Base.run(ledger, api) == .complete)
-        #expect(await api.requests.suffix(2) == [.query(Base.bill(2)), .send(Base.bill(2))], "the next run probes a fresh number")
+        let next = Base.bill(1 + RunSettings.defaultBillNumberBlock)
+        #expect(await api.requests.suffix(2) == [.query(next), .send(next)], "the next run probes the first of a fresh block")
         #expect(await ledger.item(line: 2)?.state == .sent)
         #expect(await api.payments[Base.bill(1)]?.openid == Base.openid(7), "the other payment is left alone")
     }
@@ -39,6 +40,20 @@ import Testing
         #expect(!(await api.requests.dropFirst(before).contains(.query(number))), "the carried number is sent, not probed")
         #expect(await ledger.items.map(\.state) == [.sent, .sent])
         #expect(await api.payments.count == 2, "re-entry: the earlier payment, not a second one")
+    }
+
+    /// A run that waits past midnight before its first claim probes the new day's numbers.
+    @Test func aNewDaysFirstNumbersAreProbedBeforeTheyAreGiven() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 1000])
+        let halfPastEleven = Date(timeIntervalSince1970: 1_802_446_200)
+        let clock = Base.frozen(halfPastEleven)
+        let api = ScriptedAPI(clock: clock)
+        let tomorrow = BeijingTime.dateStamp(BeijingTime.nextDay(after: halfPastEleven))
+        await api.paid(BillNumber(mchID: "10000098", dateStamp: tomorrow, sequence: 1), to: Base.openid(7), amount: Amount(fen: 500))
+        let end = try await Base.run(ledger, api, clock: clock) { $0.quietHours = QuietHours(parsing: "23:00-08:00") }
+        let known = BillNumber(mchID: "10000098", dateStamp: tomorrow, sequence: 1)
+        #expect(end == .merchantRefused(.billNumberInUse(known)), "waited through the night, then checked the morning's first number")
+        #expect(await api.requests == [.query(known)], "nothing sent")
     }
 
     @Test func aRecipientOverTheDailyCountWaitsForTheNextBeijingDay() async throws {

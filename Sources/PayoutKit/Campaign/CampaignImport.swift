@@ -69,18 +69,19 @@ public enum CampaignImport {
             manifest.campaign, ledger: ledgerID, ledgerPath: ledgerPath,
             recipientsFingerprint: try FileFingerprint.sha256(manifest.recipients), endpoint: campaign.binding.endpoint,
             repeatOf: manifest.repeatOf, manifest: manifest.path, now: now)
+        let summary: RecipientsSummary
         do {
-            let summary = try await ledger.insertCampaign(campaign) { writer in
+            summary = try await ledger.insertCampaign(campaign) { writer in
                 try copyRows(of: manifest, into: writer)
             }
-            if !staged {
-                try await registry.markImported(manifest.campaign, ledger: ledgerID)
-            }
-            return .imported(summary)
         } catch {
             if registered { try? await registry.unregister(manifest.campaign, ledger: ledgerID) }
             throw error
         }
+        // The rows are committed: the registration stays whatever happens next. Unconfirmed
+        // (a failure here), the next use of the ledger confirms it (`learn`).
+        if !staged { try? await registry.markImported(manifest.campaign, ledger: ledgerID) }
+        return .imported(summary)
     }
 
     /// Reads and validates the recipients on the pipeline's own thread while this one
@@ -106,6 +107,7 @@ public enum CampaignImport {
     private static func createLedger(_ path: String, importing manifest: Manifest, registry: MerchantRegistry) async throws -> ImportOutcome {
         let staging = path + ".importing-\(ProcessInfo.processInfo.processIdentifier)"
         var ledgerID: Int?
+        var linked = false
         do {
             let outcome = try await Ledger.withBulkImport(at: staging) { ledger in
                 ledgerID = try await ledger.ledgerID()
@@ -118,14 +120,16 @@ public enum CampaignImport {
                     ? LedgerError("the ledger \(path) appeared while this import built it: run again to use it")
                     : FileError("create the ledger", path)
             }
+            linked = true
             unlink(staging)
             let folder = (path as NSString).deletingLastPathComponent
             try sync(folder.isEmpty ? "." : folder)
-            if let ledgerID { try await registry.markImported(manifest.campaign, ledger: ledgerID) }
+            if let ledgerID { try? await registry.markImported(manifest.campaign, ledger: ledgerID) }
             return outcome
         } catch {
             for file in [staging, staging + "-wal", staging + "-shm", staging + "-journal"] { unlink(file) }
-            if let ledgerID { try? await registry.unregister(manifest.campaign, ledger: ledgerID) }
+            // Once linked, the campaign is in the ledger at `path`: its registration stays.
+            if let ledgerID, !linked { try? await registry.unregister(manifest.campaign, ledger: ledgerID) }
             throw error
         }
     }

@@ -41,7 +41,7 @@ extension MerchantRegistry {
             }
             let campaign = try db.prepare("""
                 INSERT INTO campaigns (ledger_id, campaign, recipients_sha256, endpoint, registered_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ledger_id, campaign) DO NOTHING
+                ON CONFLICT (ledger_id, campaign) DO UPDATE SET imported = 1
                 """)
             for entry in facts.campaigns {
                 try campaign.run([.integer(facts.id), .text(entry.id), .text(entry.recipientsFingerprint), .text(entry.endpoint),

@@ -18,7 +18,7 @@ extension MerchantRegistry {
     /// one transaction, so two processes importing it into two ledgers cannot both pass.
     /// Throws `InputError` naming the other campaign and its ledger; `repeat_of` waives only
     /// an identical recipients file, never the same campaign id. True when this call recorded
-    /// it (false: recorded before, by an import into this ledger that stopped short).
+    /// it (false: its rows are in this ledger already).
     func register(
         _ campaign: String, ledger: Int, ledgerPath: String, recipientsFingerprint: String, endpoint: String,
         repeatOf: String?, manifest: String, now: Date
@@ -27,9 +27,13 @@ extension MerchantRegistry {
         return try db.transaction { () throws -> Bool in
             try db.prepare("INSERT INTO ledgers (id, path, learned_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path")
                 .run([.integer(ledger), .text(ledgerPath), .text(BeijingTime.iso8601(now))])
-            let known = try db.prepare("SELECT 1 FROM campaigns WHERE ledger_id = ? AND campaign = ?")
-                .rows([.integer(ledger), .text(campaign)]) { _ in true }
-            guard known.isEmpty else { return false }
+            let known = try db.prepare("SELECT imported FROM campaigns WHERE ledger_id = ? AND campaign = ?")
+                .rows([.integer(ledger), .text(campaign)]) { $0.int(0) == 1 }
+            if known == [true] { return false }
+            // Left by an import into this ledger that died before its rows: checked again, as
+            // the manifest may have changed since (its list, its endpoint, its repeat_of).
+            try db.prepare("DELETE FROM campaigns WHERE ledger_id = ? AND campaign = ? AND imported = 0")
+                .run([.integer(ledger), .text(campaign)])
             // A new ledger whose import died before its file was linked into place leaves a
             // registration no ledger holds; the next attempt at the same path replaces it.
             try db.prepare("""

@@ -19,8 +19,13 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     private var claimed: [WorkItem] = []
     private var cursor: Int
     private var pendingExhausted = false
-    /// Numbers taken from the registry and not yet given, the probed one first.
+    /// Numbers taken from the registry and not yet given.
     private var spareNumbers: [BillNumber] = []
+    /// Asks the server about a fresh number; the run's end if it must not be used.
+    private let probe: (BillNumber) async throws -> RunEnd?
+    /// The Beijing day whose numbers the run has probed: a new day's first block is probed
+    /// before any of it is given.
+    private var probedDay: String?
     /// Never-tried items a daily cap held back today: the run comes back for them the next
     /// Beijing day.
     private var heldBack: HeldBack?
@@ -39,9 +44,13 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     var timer = TimerState()
     var progress = RunProgress()
 
-    init(ledger: Store, merchant: Merchant, settings: RunSettings, clock: any RunClock) async throws {
+    init(
+        ledger: Store, merchant: Merchant, settings: RunSettings, clock: any RunClock,
+        probe: @escaping (BillNumber) async throws -> RunEnd?
+    ) async throws {
         self.ledger = ledger
         self.merchant = merchant
+        self.probe = probe
         self.settings = settings
         self.clock = clock
         let work = try await ledger.openWork(settings.campaign.id)
@@ -149,13 +158,14 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
     /// The next item to start now, if the rate, the pause, the stop flag and the in-flight
     /// window all allow one; claims more never-tried items from the ledger when needed.
-    mutating func nextItem(now: Date) async throws -> WorkItem? {
+    mutating func nextItem(now: Date, observe: (RunEvent) -> Void) async throws -> WorkItem? {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
             (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
         }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
         if dueRetry == nil && claimed.isEmpty && !pendingExhausted {
-            try await claimMore(now: now)
+            try await claimMore(now: now, observe: observe)
+            guard stopReason == nil else { return nil }
         }
         guard dueRetry != nil || !claimed.isEmpty else { return nil }
         let elapsed = clock.instant() - origin
@@ -184,20 +194,10 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         return claimed.removeFirst()
     }
 
-    /// The number the next never-tried item will get, taken from the registry now, for the
-    /// probe before the run's first send. Carried numbers are never probed: a number a run
-    /// released (or reissue gave) may have been sent since by a run that was killed before
-    /// it recorded the answer, so the server knowing it proves nothing.
-    mutating func firstNewNumber(now: Date) async throws -> BillNumber? {
-        guard !pendingExhausted else { return nil }
-        spareNumbers = try await merchant.billNumbers(1, site: settings.site, now: now)
-        return spareNumbers.first
-    }
-
     /// Claims the next never-tried items the daily caps admit, with numbers from the
     /// registry; items a cap holds back keep no number and wait for the next Beijing day.
-    private mutating func claimMore(now: Date) async throws {
-        while claimed.isEmpty && !pendingExhausted {
+    private mutating func claimMore(now: Date, observe: (RunEvent) -> Void) async throws {
+        while claimed.isEmpty && !pendingExhausted && stopReason == nil {
             let candidates = try await ledger.unclaimed(settings.campaign.id, after: cursor, limit: settings.claimBatch)
             pendingExhausted = candidates.count < settings.claimBatch
             guard let last = candidates.last else { return }
@@ -209,19 +209,32 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
                 heldBack = heldBack ?? HeldBack(cursor: firstHeld.id - 1, day: BeijingTime.dateStamp(now))
                 heldBack?.items += candidates.count - admitted.count
             }
-            claimed = try await ledger.claim(admitted, numbers: try await numbers(admitted.count, now: now), now: now)
+            guard let numbers = try await numbers(admitted.count, now: now, observe: observe) else { return }
+            claimed = try await ledger.claim(admitted, numbers: numbers, now: now)
             cursor = last.id
         }
     }
 
     /// `count` new numbers: the probed spare first while it is still today's.
     /// Taken from the registry a block at a time: each block is one synced registry commit, and
-    /// numbers a run leaves unused (or a new day makes stale) are simply never given.
-    private mutating func numbers(_ count: Int, now: Date) async throws -> [BillNumber] {
-        spareNumbers.removeAll { $0.dateStamp != BeijingTime.dateStamp(now) }
+    /// numbers a run leaves unused (or a new day makes stale) are simply never given. The
+    /// day's first block is probed first (carried numbers never are: a number a run handed
+    /// back, or reissue gave, may have been sent since by a run killed before it recorded the
+    /// answer, so the server knowing it proves nothing). nil when the probe stops the run.
+    private mutating func numbers(_ count: Int, now: Date, observe: (RunEvent) -> Void) async throws -> [BillNumber]? {
+        let today = BeijingTime.dateStamp(now)
+        spareNumbers.removeAll { $0.dateStamp != today }
         if spareNumbers.count < count {
-            spareNumbers += try await merchant.billNumbers(
+            let block = try await merchant.billNumbers(
                 max(count - spareNumbers.count, settings.billNumberBlock), site: settings.site, now: now)
+            if probedDay != today, let first = block.first {
+                if let refused = try await probe(first) {
+                    requestStop(refused, observe: observe)
+                    return nil
+                }
+                probedDay = today
+            }
+            spareNumbers += block
         }
         defer { spareNumbers.removeFirst(count) }
         return Array(spareNumbers.prefix(count))

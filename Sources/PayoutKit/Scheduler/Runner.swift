@@ -20,7 +20,8 @@ public struct RunSettings: Sendable {
     /// Never-tried items given bill numbers per ledger transaction.
     public var claimBatch = 32
     /// Bill numbers taken from the merchant registry at once (one synced commit there).
-    public var billNumberBlock = 256
+    public var billNumberBlock = RunSettings.defaultBillNumberBlock
+    public static let defaultBillNumberBlock = 256
     /// When a TIME_LIMITED answer arrives with quiet hours off, pause until this window ends.
     public var serverQuietHours = QuietHours.default
 
@@ -74,22 +75,18 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
     }
 
     public func run() async throws -> RunEnd {
-        var state = try await RunState(ledger: ledger, merchant: merchant, settings: settings, clock: clock)
+        var state = try await RunState(
+            ledger: ledger, merchant: merchant, settings: settings, clock: clock, probe: { try await self.probe($0) })
         let runID = try await ledger.startRun(settings.campaign.id, at: clock.now())
         observe(.started(state.progress))
-        let end: RunEnd
-        if let refused = try await probeFirstNewNumber(&state) {
-            end = refused
-        } else {
-            end = try await withThrowingTaskGroup(of: Event.self) { group in
-                group.addTask { [stop] in
-                    await stop.wait()
-                    return .stopRequested
-                }
-                let end = try await loop(&state, run: runID, group: &group)
-                group.cancelAll()
-                return end
+        let end = try await withThrowingTaskGroup(of: Event.self) { group in
+            group.addTask { [stop] in
+                await stop.wait()
+                return .stopRequested
             }
+            let end = try await loop(&state, run: runID, group: &group)
+            group.cancelAll()
+            return end
         }
         try await ledger.release(state.unsent)
         try await ledger.finishRun(runID, end: end, at: clock.now())
@@ -118,7 +115,7 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
                 connections = window
                 api.keepConnections(window)
             }
-            while let item = try await state.nextItem(now: now) {
+            while let item = try await state.nextItem(now: now, observe: observe) {
                 group.addTask { try await self.attempt(item) }
             }
             wake(at: state.wakeDeadline(now: now), state: &state, group: &group)
@@ -135,13 +132,12 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
         }
     }
 
-    /// Before the first send, gethbinfo is asked about the first bill number the run is about
-    /// to use for the first time: known to the server means the registry is not the only one
-    /// handing out this merchant's numbers (another machine with the same site, a lost
-    /// registry), and sending under it would be answered with someone else's payment. A few
-    /// tries for an answer; none means nothing is sent this run.
-    private func probeFirstNewNumber(_ state: inout RunState<Store, Merchant>) async throws -> RunEnd? {
-        guard let billNumber = try await state.firstNewNumber(now: clock.now()) else { return nil }
+    /// gethbinfo about a fresh number before any item is given it (the first of each Beijing
+    /// day in a run): known to the server means the registry is not the only one handing out
+    /// this merchant's numbers (another machine with the same site, a lost registry), and
+    /// sending under it would be answered with someone else's payment. A few tries for an
+    /// answer; none means nothing new is sent this run. nil when the server does not know it.
+    private func probe(_ billNumber: BillNumber) async throws -> RunEnd? {
         var reason = ""
         for attempt in 1...3 {
             switch await api.query(billNumber) {

@@ -291,8 +291,16 @@ final class CurlLoop: @unchecked Sendable {
             exchange.finish(.failure(failure))
             return
         }
+        // A request curl refuses to take is answered at once (never sent), rather than
+        // waiting for a completion that would never come.
+        let added = curl_multi_add_handle(multi, handle)
+        guard added == CURLM_OK else {
+            idleHandles.append(handle)
+            exchange.finish(.failure(TransportError(
+                kind: .notDelivered, message: "libcurl refused the request: \(String(cString: curl_multi_strerror(added)))")))
+            return
+        }
         active[handle] = exchange
-        curl_multi_add_handle(multi, handle)
     }
 
     /// Every option is set for every request, since a reused handle was reset.
@@ -303,6 +311,12 @@ final class CurlLoop: @unchecked Sendable {
             ccurl_easy_setopt_string(handle, CURLOPT_URL, exchange.url),
             ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "https"),
             ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+            // A transfer that ends during its DNS lookup does not wait for the lookup thread
+            // inside curl_multi_perform, which would stall every other request in flight.
+            ccurl_easy_setopt_long(handle, CURLOPT_QUICK_EXIT, 1),
+            // A connection idle longer than this is not reused: one the server has closed would
+            // make curl send the request a second time by itself.
+            ccurl_easy_setopt_long(handle, CURLOPT_MAXAGE_CONN, 20),
             ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1),
             ccurl_easy_setopt_long(handle, CURLOPT_POST, 1),
             ccurl_easy_setopt_long(handle, CURLOPT_POSTFIELDSIZE, exchange.body.count),

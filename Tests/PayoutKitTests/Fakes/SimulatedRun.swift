@@ -22,11 +22,11 @@ struct SimulatedRun {
         settings.inFlight = inFlight
         let clock = SteppedClock(start: RunnerTests.morning)
         let origin = clock.instant()
-        var state = try await RunState(ledger: ledger, merchant: ledger.merchant, settings: settings, clock: clock)
+        var state = try await RunState(ledger: ledger, merchant: ledger.merchant, settings: settings, clock: clock, probe: { _ in nil })
         var flying: [(due: Date, item: WorkItem)] = []
         while state.end == nil {
             let now = clock.now()
-            while let item = try await state.nextItem(now: now) {
+            while let item = try await state.nextItem(now: now, observe: { _ in }) {
                 starts.append(clock.instant() - origin)
                 flying.append((now.adding(latency), item))
                 if flying.count > state.progress.inFlightLimit { startsPastTheWindow += 1 }
