@@ -41,7 +41,15 @@ public actor MerchantRegistry {
         }
     }
 
+    /// Opening is serialized across processes by an flock beside the file: two processes that
+    /// open a new registry at once would otherwise both switch it to WAL and one would be
+    /// refused ("database is locked") instead of waiting.
     private func connect() throws {
+        let lockPath = path + ".lock"
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw FileError("create the lock file", lockPath) }
+        defer { Glibc.close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw FileError("lock", lockPath) }
         let isNew = !FileManager.default.fileExists(atPath: path)
         let connection = try SQLiteConnection(path: path)
         if isNew, chmod(path, 0o600) != 0 {
