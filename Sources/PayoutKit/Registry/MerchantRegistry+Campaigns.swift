@@ -10,7 +10,6 @@ extension MerchantRegistry {
         public var ledgerID: Int
         public var ledgerPath: String
         public var endpoint: String
-        public var registeredAt: String
         public var repeatOf: String?
     }
 
@@ -87,27 +86,26 @@ extension MerchantRegistry {
     /// Every registration `campaign` would clash with, oldest first.
     private func clashes(_ campaign: String, ledger: Int, recipientsFingerprint: String) throws -> [Clash] {
         try db.prepare("""
-            SELECT c.campaign, c.ledger_id, l.path, c.endpoint, c.registered_at, c.repeat_of, c.campaign = ?1
+            SELECT c.campaign, c.ledger_id, l.path, c.endpoint, c.repeat_of, c.campaign = ?1
             FROM campaigns c JOIN ledgers l ON l.id = c.ledger_id
             WHERE c.endpoint <> 'sandbox'
               AND ((c.campaign = ?1 AND c.ledger_id <> ?2) OR (c.recipients_sha256 = ?3 AND c.campaign <> ?1))
             ORDER BY c.registered_at
             """).rows([.text(campaign), .integer(ledger), .text(recipientsFingerprint)]) { (row) throws(LedgerError) in
-                Clash(kind: row.int(6) == 1 ? .sameID : .sameRecipients, entry: try Self.entry(row))
+                Clash(kind: row.int(5) == 1 ? .sameID : .sameRecipients, entry: try Self.entry(row))
             }
     }
 
     private static func entry(_ row: Statement) throws(LedgerError) -> Entry {
         Entry(campaign: try row.requiredText(0, of: "a registered campaign"), ledgerID: row.int(1),
               ledgerPath: try row.requiredText(2, of: "a registered ledger"),
-              endpoint: try row.requiredText(3, of: "a registered campaign"),
-              registeredAt: try row.requiredText(4, of: "a registered campaign"), repeatOf: row.text(5))
+              endpoint: try row.requiredText(3, of: "a registered campaign"), repeatOf: row.text(4))
     }
 
     /// Every campaign of the merchant, in the order they were registered.
     public func entries() throws -> [Entry] {
         try db.prepare("""
-            SELECT c.campaign, c.ledger_id, l.path, c.endpoint, c.registered_at, c.repeat_of
+            SELECT c.campaign, c.ledger_id, l.path, c.endpoint, c.repeat_of
             FROM campaigns c JOIN ledgers l ON l.id = c.ledger_id ORDER BY c.registered_at, c.campaign, c.ledger_id
             """).rows([], Self.entry)
     }
