@@ -37,6 +37,18 @@ static inline CURLcode ccurl_easy_setopt_write_function(CURL *handle, ccurl_writ
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
 }
 
+typedef size_t (*ccurl_read_callback)(char *buffer, size_t size, size_t count, void *context);
+
+static inline CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_read_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}
+
+typedef int (*ccurl_seek_callback)(void *context, curl_off_t offset, int origin);
+
+static inline CURLcode ccurl_easy_setopt_seek_function(CURL *handle, ccurl_seek_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, callback);
+}
+
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

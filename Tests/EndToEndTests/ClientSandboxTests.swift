@@ -53,6 +53,27 @@ import Testing
         }
     }
 
+    /// libcurl sends a request again by itself when a reused connection closes before any
+    /// answer: a second arrival that neither the rate limiter nor the merchant's quota counted.
+    @Test func aLostAnswerOnAReusedConnectionReachesTheServerOnce() async throws {
+        try await withSandboxClient { sandbox, client in
+            _ = await client.send(redpack())
+            sandbox.setFaults(lost: 1)
+            let request = redpack()
+            let lost = await client.send(request)
+            guard case .unknown = lost.outcome else {
+                Issue.record("a lost answer must be unknown, got \(lost.outcome)")
+                return
+            }
+            #expect(sandbox.record.requestsByBillNumber[request.billNumber.rawValue] == 1)
+            sandbox.setFaults()
+            let retry = await client.send(request)
+            let payment = try #require(sandbox.record.payments[request.billNumber.rawValue])
+            #expect(retry.outcome == .sent(sendListID: payment.sendListID))
+            #expect(sandbox.record.requestsByBillNumber[request.billNumber.rawValue] == 2)
+        }
+    }
+
     /// SEND_FAILED proves a packet unpaid, so the sandbox never says it of a number it paid:
     /// re-entry answers the payment; only a number never paid fails.
     @Test func sendFailedOnlyForANumberNeverPaid() async throws {

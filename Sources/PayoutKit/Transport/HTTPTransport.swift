@@ -119,6 +119,10 @@ final class Exchange: @unchecked Sendable {
     let url: String
     let body: [UInt8]
     let responseLimit: Int
+    /// How much of `body` curl has taken so far.
+    var bodyOffset = 0
+    /// Set when curl asked to send the body again after some of it had gone out.
+    var resendRefused = false
     var response = [UInt8]()
     var overflowed = false
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -320,9 +324,12 @@ final class CurlLoop: @unchecked Sendable {
             ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1),
             ccurl_easy_setopt_long(handle, CURLOPT_POST, 1),
             ccurl_easy_setopt_long(handle, CURLOPT_POSTFIELDSIZE, exchange.body.count),
-            exchange.body.withUnsafeBytes {
-                ccurl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
-            },
+            // The body is read through a callback, not handed over whole, so that curl must ask
+            // before sending it a second time — see `curlSeekCallback`.
+            ccurl_easy_setopt_read_function(handle, curlReadCallback),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_READDATA, context),
+            ccurl_easy_setopt_seek_function(handle, curlSeekCallback),
+            ccurl_easy_setopt_pointer(handle, CURLOPT_SEEKDATA, context),
             ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers),
             ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, "payout/1"),
             ccurl_easy_setopt_long(handle, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2),
@@ -366,6 +373,10 @@ final class CurlLoop: @unchecked Sendable {
         if exchange.overflowed {
             return .failure(TransportError(kind: .outcomeUnknown, message: "the answer was larger than \(exchange.responseLimit) bytes"))
         }
+        if exchange.resendRefused {
+            return .failure(TransportError(
+                kind: .outcomeUnknown, message: "the connection closed after the request went out, before any answer"))
+        }
         guard code == CURLE_OK else {
             let detail = exchange.curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : exchange.curlMessage
             return .failure(TransportError(kind: Self.kind(of: code, detail: detail), message: "\(detail) (curl error \(code.rawValue))"))
@@ -405,6 +416,28 @@ private let curlWriteCallback: ccurl_write_callback = { data, size, count, conte
         exchange.response.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
     }
     return length
+}
+
+private let curlReadCallback: ccurl_read_callback = { buffer, size, count, context in
+    let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
+    let chunk = exchange.body[exchange.bodyOffset...].prefix(size * count)
+    UnsafeMutableRawBufferPointer(start: buffer, count: chunk.count).copyBytes(from: chunk)
+    exchange.bodyOffset += chunk.count
+    return chunk.count
+}
+
+/// curl sends a request again on a new connection, unasked, when a reused connection closes
+/// before any answer. The server may have acted on the first copy, so the second would be a
+/// request the rate limiter and the merchant's quota never counted. Refusing the rewind ends
+/// the transfer instead; the run then asks again itself, under the same bill number, through
+/// the limiter. A body not yet begun may be started over: nothing of it reached the server.
+private let curlSeekCallback: ccurl_seek_callback = { context, offset, _ in
+    let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
+    guard offset == 0, exchange.bodyOffset == 0 else {
+        exchange.resendRefused = true
+        return Int32(CURL_SEEKFUNC_CANTSEEK)
+    }
+    return Int32(CURL_SEEKFUNC_OK)
 }
 
 /// curl_global_init is not thread-safe and must run once per process, before any handle.
