@@ -34,6 +34,14 @@ import Testing
         #expect(BeijingTime.date(fromISO8601: "2027-02-12T03:30:00.000Z") == nil)
     }
 
+    @Test func theNextBeijingMidnightIsExactWhateverTheFraction() {
+        let midnight = BeijingTime.nextDay(after: Self.beijingHalfPastThree)
+        #expect(BeijingTime.iso8601(midnight) == "2027-02-13T00:00:00.000+08:00")
+        #expect(BeijingTime.nextDay(after: Self.beijingHalfPastThree.addingTimeInterval(0.75)) == midnight)
+        #expect(BeijingTime.nextDay(after: midnight.addingTimeInterval(-0.001)) == midnight)
+        #expect(BeijingTime.nextDay(after: midnight) == midnight.addingTimeInterval(86_400), "after, never at")
+    }
+
     @Test func quietHoursContainTheNightAndEndAtEight() throws {
         let quiet = QuietHours.default
         #expect(quiet.contains(Self.beijingHalfPastThree))

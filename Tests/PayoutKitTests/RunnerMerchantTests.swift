@@ -89,6 +89,60 @@ import Testing
         #expect(await ledger.items.map(\.state) == [.sent, .sent, .pending], "600 + 400 would pass 999 fen: the 400 waits")
     }
 
+    /// A packet counts on the day it is sent: an item a stopped run handed back with its
+    /// number goes through the caps again on the day a later run sends it.
+    @Test func aNumberHandedBackIsAdmittedOnTheDayItIsSent() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 2000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Base.failure("NOTENOUGH", "余额不足"))]])
+        let caps = DailyCaps(count: 1, amount: Amount(fen: 100_000))
+        _ = try await Base.run(ledger, api, inFlight: 1...1) { $0.dailyCaps = caps }
+        let released = try #require(await ledger.item(line: 3))
+        let number = try #require(released.billNumber)
+        #expect(released.state == .pending && released.attempts == 0, "claimed, never sent, handed back with its number")
+
+        let nextDay = Base.morning.addingTimeInterval(86_400)
+        await Self.paidElsewhere(released.openid, on: nextDay, merchant: ledger.merchant, caps: caps)
+        let held = try await Base.run(ledger, api, clock: Base.frozen(nextDay)) {
+            $0.dailyCaps = caps
+            $0.noWait = true
+        }
+        #expect(held == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: nextDay)))
+        #expect(!(await api.requests.contains(.send(number))), "the recipient had its packet of the day")
+        let waiting = try #require(await ledger.item(line: 3))
+        #expect(waiting.state == .pending && waiting.billNumber == number, "held with its number")
+
+        let dayAfter = nextDay.addingTimeInterval(86_400)
+        #expect(try await Base.run(ledger, api, clock: Base.frozen(dayAfter)) { $0.dailyCaps = caps } == .complete)
+        #expect(await api.requests.last == .send(number), "sent under the number it was given")
+        #expect(await ledger.items.map(\.state) == [.sent, .sent])
+    }
+
+    /// The quiet hours or the rate can keep a claimed item past midnight: it is admitted
+    /// again for the day it is sent, not counted against the day it was claimed.
+    @Test func anItemClaimedBeforeMidnightAndSentAfterIsAdmittedForTheNewDay() async throws {
+        let ledger = InMemoryLedger(amounts: [100, 200], openids: [Base.openid(5), Base.openid(0)])
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        let clock = Base.frozen(midnight.addingTimeInterval(-30))
+        let api = ScriptedAPI(clock: clock)
+        let caps = DailyCaps(count: 1, amount: Amount(fen: 100_000))
+        await Self.paidElsewhere(Base.openid(0), on: midnight, merchant: ledger.merchant, caps: caps)
+        let end = try await Base.run(ledger, api, clock: clock) {
+            $0.dailyCaps = caps
+            $0.perMinute = 1
+            $0.noWait = true
+        }
+        #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: midnight)))
+        #expect(await api.requests.filter(\.isSend).count == 1, "one send before midnight; the second item's day had its packet")
+        #expect(await ledger.items.map(\.state) == [.sent, .pending])
+        #expect(await ledger.items[1].billNumber != nil, "claimed before midnight, it keeps its number")
+    }
+
+    /// Another campaign of the merchant charged `openid` its caps on `day`.
+    static func paidElsewhere(_ openid: String, on day: Date, merchant: InMemoryMerchant, caps: DailyCaps) async {
+        let other = UnclaimedItem(id: 10_000, line: 2, openid: openid, amount: Amount(fen: 100), attempts: 0)
+        #expect(await merchant.admit([other], now: day, caps: caps) == [other])
+    }
+
     @Test func twoRunsOfOneMerchantShareItsQuota() async throws {
         let first = InMemoryLedger(amounts: Array(repeating: 100, count: 12))
         let second = InMemoryLedger(amounts: Array(repeating: 100, count: 12))

@@ -33,6 +33,11 @@ public struct WorkItem: Sendable, Equatable {
         self.firstRequestAt = firstRequestAt
     }
 
+    /// The item as the daily caps weigh it.
+    var unclaimed: UnclaimedItem {
+        UnclaimedItem(id: id, line: line, openid: openid, amount: amount, attempts: attempts)
+    }
+
     /// How long ago the first request under this bill number went out; zero if never.
     public func age(at now: Date) -> Duration {
         firstRequestAt.map { .seconds(now.timeIntervalSince($0)) } ?? .zero

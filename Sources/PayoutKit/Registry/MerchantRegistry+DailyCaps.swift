@@ -1,11 +1,10 @@
 import Foundation
 
 /// What each recipient may still receive today across the merchant's campaigns. An item is
-/// charged to the day it is admitted, before it gets its bill number, and stays charged
-/// whatever becomes of it: a crash or a failure only counts more. Not counted: reissued
-/// items (they carry their number already), and an item admitted just before midnight but
-/// sent after it counts for the day it was admitted — the server's SENDNUM_LIMIT and
-/// RCVDAMOUNT_LIMIT remain the last word.
+/// charged to the day it is admitted, before it gets its bill number or (holding a number
+/// never sent) on the day it is sent, and stays charged whatever becomes of it: a crash or a
+/// failure only counts more. The server's SENDNUM_LIMIT and RCVDAMOUNT_LIMIT remain the last
+/// word.
 extension MerchantRegistry {
     /// The items of `candidates` (in order) that fit within `caps` for `day`, charged in one
     /// transaction. An item charged already today (admitted before a crash) is admitted again

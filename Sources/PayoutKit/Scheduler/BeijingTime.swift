@@ -18,13 +18,15 @@ public enum BeijingTime {
         return ((local % 86_400) + 86_400) % 86_400
     }
 
-    /// ISO 8601 with milliseconds and the +08:00 offset, e.g. `2027-02-12T09:30:00.250+08:00`:
-    /// what reports and journals show, so operators read the same clock WeChat Pay uses.
-    /// The next Beijing midnight after `date`.
+    /// The next Beijing midnight after `date`, exactly: a pause until then ends on the day's
+    /// first instant, whatever fraction of a second `date` carried.
     public static func nextDay(after date: Date) -> Date {
-        date.addingTimeInterval(TimeInterval(86_400 - secondsIntoDay(date)))
+        let days = ((date.timeIntervalSince1970 + TimeInterval(offsetSeconds)) / 86_400).rounded(.down)
+        return Date(timeIntervalSince1970: (days + 1) * 86_400 - TimeInterval(offsetSeconds))
     }
 
+    /// ISO 8601 with milliseconds and the +08:00 offset, e.g. `2027-02-12T09:30:00.250+08:00`:
+    /// what reports and journals show, so operators read the same clock WeChat Pay uses.
     public static func iso8601(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         let millis = (c.nanosecond ?? 0) / 1_000_000

@@ -29,6 +29,11 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// Never-tried items a daily cap held back today: the run comes back for them the next
     /// Beijing day.
     private var heldBack: HeldBack?
+    /// The Beijing day the items in hand whose numbers were never sent were admitted for
+    /// through the daily caps; a new day admits them again (`readmit`).
+    private var admittedDay: String?
+    /// Items holding a number never sent that a daily cap held back on `admittedDay`.
+    private var heldNumbered: [WorkItem] = []
     private var inFlight = 0
     /// Unknown outcomes per item in this run; throttle and quiet-window answers do not
     /// count, as the server said plainly that it did nothing.
@@ -102,7 +107,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     var end: RunEnd? {
         guard inFlight == 0 else { return nil }
         if let stopReason { return stopReason }
-        guard nothingLeftToStart, heldBack == nil else { return nil }
+        guard nothingLeftToStart, !holdsItemsBack else { return nil }
         if !parked.isEmpty { return .retriesExhausted(items: parked.count) }
         return unqueryable == 0 ? .complete : .needsMerchantRecords(items: unqueryable)
     }
@@ -112,8 +117,10 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         retryQueue.isEmpty && claimed.isEmpty && pendingExhausted
     }
 
+    private var holdsItemsBack: Bool { heldBack != nil || !heldNumbered.isEmpty }
+
     /// Claimed items that were never sent, to hand back to the ledger as pending.
-    var unsent: [WorkItem] { claimed }
+    var unsent: [WorkItem] { claimed + heldNumbered }
 
     var pauseDeadline: Date? { stopReason == nil ? pausedUntil : nil }
 
@@ -126,7 +133,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil else { return }
-        if nothingLeftToStart, let held = heldBack, waitForCaps(held, now: now, observe: observe) { return }
+        if nothingLeftToStart, holdsItemsBack, waitForCaps(now: now, observe: observe) { return }
         guard !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
@@ -160,6 +167,9 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// window all allow one; claims more never-tried items from the ledger when needed.
     mutating func nextItem(now: Date, observe: (RunEvent) -> Void) async throws -> WorkItem? {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
+        if let caps = settings.dailyCaps, admittedDay != BeijingTime.dateStamp(now) {
+            try await readmit(now: now, caps: caps)
+        }
         let dueRetry = retryQueue.indices.min { lhs, rhs in
             (retryQueue[lhs].nextAttemptAt ?? .distantPast) < (retryQueue[rhs].nextAttemptAt ?? .distantPast)
         }.flatMap { (retryQueue[$0].nextAttemptAt ?? .distantPast) <= now ? $0 : nil }
@@ -215,6 +225,24 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         }
     }
 
+    /// A packet counts against its recipient's caps on the day it is first sent under its
+    /// number, so items holding a number never sent go through the caps on the run's first
+    /// look and again after each Beijing midnight: claimed before midnight (the quiet hours
+    /// keep them until 08:00), handed back by an earlier run, given a new number by reissue, or
+    /// held back yesterday. An item sent already, answered or not, stays charged to its day.
+    /// Those a cap holds keep their numbers and wait for the next day.
+    private mutating func readmit(now: Date, caps: DailyCaps) async throws {
+        let neverSent = heldNumbered + retryQueue.filter { $0.state == .pending } + claimed
+        if !neverSent.isEmpty {
+            let admitted = Set(try await merchant.admit(neverSent.map(\.unclaimed), now: now, caps: caps).map(\.id))
+            retryQueue = retryQueue.filter { $0.state != .pending || admitted.contains($0.id) }
+                + heldNumbered.filter { admitted.contains($0.id) }
+            claimed.removeAll { !admitted.contains($0.id) }
+            heldNumbered = neverSent.filter { !admitted.contains($0.id) }
+        }
+        admittedDay = BeijingTime.dateStamp(now)
+    }
+
     /// `count` new numbers: the probed spare first while it is still today's.
     /// Taken from the registry a block at a time: each block is one synced registry commit, and
     /// numbers a run leaves unused (or a new day makes stale) are simply never given. The
@@ -243,22 +271,26 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
     /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
     /// `--no-wait`, end saying so — and true while waiting. On the next day the held items
-    /// are work again, and the quiet hours decide (false).
-    private mutating func waitForCaps(_ held: HeldBack, now: Date, observe: (RunEvent) -> Void) -> Bool {
-        guard BeijingTime.dateStamp(now) == held.day else {
-            cursor = held.cursor
-            pendingExhausted = false
-            heldBack = nil
+    /// are work again (never-tried ones from the cursor, numbered ones through `readmit`), and
+    /// the quiet hours decide (false).
+    private mutating func waitForCaps(now: Date, observe: (RunEvent) -> Void) -> Bool {
+        guard BeijingTime.dateStamp(now) == heldBack?.day ?? admittedDay else {
+            if let held = heldBack {
+                cursor = held.cursor
+                pendingExhausted = false
+                heldBack = nil
+            }
             return false
         }
+        let items = (heldBack?.items ?? 0) + heldNumbered.count
         let nextDay = BeijingTime.nextDay(after: now)
         if settings.noWait {
-            requestStop(.dailyCaps(items: held.items, until: nextDay), observe: observe)
+            requestStop(.dailyCaps(items: items, until: nextDay), observe: observe)
         } else {
             // Replaces an earlier pause that ended (a TIME_LIMITED back-off): never one that
             // has run out and is not cleared.
             pause(RunPause(from: now, until: nextDay, cause: .dailyCaps),
-                  reason: "\(held.items) items wait for the next Beijing day: their recipients reached the daily caps", observe: observe)
+                  reason: "\(items) items wait for the next Beijing day: their recipients reached the daily caps", observe: observe)
         }
         return true
     }
@@ -269,7 +301,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         // A claim just found only held-back items left: look again at once, to wait for the
         // next day (or stop, with --no-wait).
-        if nothingLeftToStart && heldBack != nil { return now }
+        if nothingLeftToStart && holdsItemsBack { return now }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
         return [rateDeadline, nextRetry].compactMap { $0 }.min()
     }

@@ -43,6 +43,10 @@ actor ScriptedAPI: RedpackAPI {
         case send(BillNumber)
         case query(BillNumber)
 
+        var isSend: Bool {
+            if case .send = self { true } else { false }
+        }
+
         var description: String {
             switch self {
             case .send(let bill): return "send \(bill)"
