@@ -78,6 +78,34 @@ import Testing
         #expect(third >= midnight, "paid on the next Beijing day, not over today's cap")
     }
 
+    /// The run waits for the next day only once nothing is in flight: an answer lost
+    /// meanwhile is asked again within seconds, not held by the pause until midnight.
+    @Test func anAnswerLostWhileTheRestIsHeldIsAskedAgainTheSameDay() async throws {
+        let openid = Base.openid(0)
+        let ledger = InMemoryLedger(amounts: [100, 200, 300], openids: [openid, openid, openid])
+        let clock = Base.frozen(Base.morning)
+        let api = ScriptedAPI(sends: [openid: [.afterGate("answer", then: .payAndLoseAnswer)]], clock: clock)
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        // The first answer comes back once the run has paused for the caps, or after a moment
+        // when it does not pause while the request is out.
+        let fallback = Task {
+            try await Task.sleep(for: .milliseconds(200))
+            await api.open("answer")
+        }
+        defer { fallback.cancel() }
+        let end = try await Base.run(ledger, api, clock: clock) {
+            $0.dailyCaps = DailyCaps(count: 2, amount: Amount(fen: 100_000))
+        } observe: { event in
+            if case .paused = event { Task { await api.open("answer") } }
+        }
+        #expect(end == .complete)
+        let sends = zip(await api.requests, await api.requestTimes).filter { $0.0.isSend }.map(\.1)
+        #expect(sends.count == 4)
+        #expect(sends.prefix(3).allSatisfy { $0 < midnight }, "two sends and the lost one asked again, all today")
+        #expect(sends.last.map { $0 >= midnight } == true, "the third packet waits for the next day")
+        #expect(await api.payments.count == 3)
+    }
+
     @Test func theDailyAmountCapHoldsBackTheItemThatWouldPassIt() async throws {
         let openid = Base.openid(0)
         let ledger = InMemoryLedger(amounts: [600, 500, 400], openids: [openid, Base.openid(1), openid])

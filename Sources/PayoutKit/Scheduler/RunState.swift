@@ -119,6 +119,10 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
     private var holdsItemsBack: Bool { heldBack != nil || !heldNumbered.isEmpty }
 
+    /// Only held-back items are left, and no answer can bring another item back: the run may
+    /// wait for the next day. While a request is out, its answer may need asking again soon.
+    private var onlyHeldItemsLeft: Bool { nothingLeftToStart && holdsItemsBack && inFlight == 0 }
+
     /// Claimed items that were never sent, to hand back to the ledger as pending.
     var unsent: [WorkItem] { claimed + heldNumbered }
 
@@ -133,7 +137,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil else { return }
-        if nothingLeftToStart, holdsItemsBack, waitForCaps(now: now, observe: observe) { return }
+        if onlyHeldItemsLeft, waitForCaps(now: now, observe: observe) { return }
         guard !nothingLeftToStart else { return }
         if let quiet = settings.quietHours, quiet.contains(now) {
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
@@ -301,7 +305,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         guard stopReason == nil, pausedUntil == nil, inFlight < concurrency else { return nil }
         // A claim just found only held-back items left: look again at once, to wait for the
         // next day (or stop, with --no-wait).
-        if nothingLeftToStart && holdsItemsBack { return now }
+        if onlyHeldItemsLeft { return now }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
         return [rateDeadline, nextRetry].compactMap { $0 }.min()
     }
