@@ -42,6 +42,25 @@ import Testing
         #expect(await api.payments.count == 2, "re-entry: the earlier payment, not a second one")
     }
 
+    /// The probe asks again when the server does not answer — unless Ctrl-C came first.
+    @Test func ctrlCDuringTheProbesRetriesEndsTheRunBeforeAnySend() async throws {
+        let ledger = InMemoryLedger(amounts: [1000])
+        let api = ScriptedAPI()
+        await api.dropQueries(3)
+        #expect(try await Base.run(ledger, api) == .billNumberUnchecked(Base.bill(1), reason: "no answer"))
+        #expect(await api.requests == Array(repeating: .query(Base.bill(1)), count: 3), "asked three times, nothing sent")
+
+        await api.dropQueries(3)
+        let stop = StopSignal()
+        stop.trip()
+        let runner = Runner(ledger: ledger, merchant: ledger.merchant, api: api,
+                            settings: RunSettings(campaign: ledger.campaign, perMinute: 1800, quietHours: nil),
+                            clock: Base.frozen(Base.morning), stop: stop, random: { 0 })
+        #expect(try await runner.run() == .interrupted)
+        #expect(await api.requests.count == 4, "one more question, no second try and no send")
+        #expect(await ledger.item(line: 2)?.billNumber == nil)
+    }
+
     /// A run that waits past midnight before its first claim probes the new day's numbers.
     @Test func aNewDaysFirstNumbersAreProbedBeforeTheyAreGiven() async throws {
         let ledger = InMemoryLedger(amounts: [1000, 1000])

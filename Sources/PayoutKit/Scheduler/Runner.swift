@@ -137,6 +137,7 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
     /// this merchant's numbers (another machine with the same site, a lost registry), and
     /// sending under it would be answered with someone else's payment. A few tries for an
     /// answer; none means nothing new is sent this run. nil when the server does not know it.
+    /// Ctrl-C between tries ends the run at once: the probe runs before the loop can see it.
     private func probe(_ billNumber: BillNumber) async throws -> RunEnd? {
         var reason = ""
         for attempt in 1...3 {
@@ -147,9 +148,26 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
             case .throttled(let code): reason = code
             case .unknown(let why): reason = why
             }
-            try await clock.sleep(until: clock.now().adding(settings.retry.delay(afterAttempt: attempt, unit: random())))
+            let deadline = clock.now().adding(settings.retry.delay(afterAttempt: attempt, unit: random()))
+            guard try await sleepUnlessStopped(until: deadline) else { return .interrupted }
         }
         return .billNumberUnchecked(billNumber, reason: reason)
+    }
+
+    /// False when the stop signal trips first.
+    private func sleepUnlessStopped(until deadline: Date) async throws -> Bool {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { [clock] in
+                try await clock.sleep(until: deadline)
+                return true
+            }
+            group.addTask { [stop] in
+                await stop.wait()
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
     }
 
     private func wake(at deadline: Date?, state: inout RunState<Store, Merchant>, group: inout ThrowingTaskGroup<Event, any Error>) {

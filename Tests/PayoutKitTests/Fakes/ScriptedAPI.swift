@@ -71,6 +71,7 @@ actor ScriptedAPI: RedpackAPI {
     private(set) var requests: [Request] = []
     /// When each request arrived, by `clock`.
     private(set) var requestTimes: [Date] = []
+    private var droppedQueries = 0
     private(set) var payments: [BillNumber: Payment] = [:]
     private var sent: [BillNumber: RedpackRequest] = [:]
     private var arrivals = 0
@@ -126,8 +127,17 @@ actor ScriptedAPI: RedpackAPI {
     }
 
     /// The recipient's query script, else the truth: SENT once paid, NOT_FOUND before.
+    /// The next `count` gethbinfo requests get no answer.
+    func dropQueries(_ count: Int) {
+        droppedQueries = count
+    }
+
     func query(_ billNumber: BillNumber) async -> QueryOutcome {
         log(.query(billNumber))
+        if droppedQueries > 0 {
+            droppedQueries -= 1
+            return .unknown(reason: "no answer")
+        }
         let payment = payments[billNumber]
         let asked = sent[billNumber]
         let truth: Query = payment == nil ? .notFound : .status(.sent)
