@@ -65,6 +65,23 @@ import Testing
         }
     }
 
+    /// Copy detection reads the ledger the registry met at another path without writing to
+    /// it: that file may be in use by another run, or no longer a ledger at all.
+    @Test func anotherPathIsReadForItsLedgerIDAndNeverWritten() async throws {
+        try await ReportLedger.with(amounts: [100]) { fixture in
+            #expect(try Ledger.peekLedgerID(at: fixture.ledger.path) == (try await fixture.ledger.ledgerID()))
+            let other = fixture.folder.appendingPathComponent("notes.sqlite").path
+            try SQLiteConnection(path: other).execute("CREATE TABLE notes (text TEXT)")
+            let before = try Data(contentsOf: URL(fileURLWithPath: other))
+            #expect(try Ledger.peekLedgerID(at: other) == nil, "no ledger id in a file that is no ledger")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before, "not migrated, not switched to WAL")
+            #expect(!FileManager.default.fileExists(atPath: other + "-wal"))
+            let missing = fixture.folder.appendingPathComponent("gone.sqlite").path
+            #expect(throws: LedgerError.self) { try Ledger.peekLedgerID(at: missing) }
+            #expect(!FileManager.default.fileExists(atPath: missing), "never created")
+        }
+    }
+
     @Test func theCampaignRuleNamesTheOtherCampaignAndLedger() async throws {
         try await Self.withRegistry { registry, _ in
             let api = "https://api.mch.weixin.qq.com"

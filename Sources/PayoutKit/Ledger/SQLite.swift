@@ -54,10 +54,12 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
 
-    init(path: String) throws(LedgerError) {
+    /// `readOnly` neither creates the file nor writes to it: for looking into a file payout
+    /// does not own at that moment.
+    init(path: String, readOnly: Bool = false) throws(LedgerError) {
         SQLiteLibrary.configure()
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -12,6 +12,17 @@ extension Ledger {
         return id
     }
 
+    /// The ledger id of the file at `path`, read without writing to it — no migration, no
+    /// switch to WAL: the file is another ledger's, maybe in use by another run, maybe no
+    /// longer a ledger at all. nil when it holds no ledger id (not a ledger of this release).
+    static func peekLedgerID(at path: String) throws -> Int? {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        let hasSettings = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_settings'")
+            .rows { _ in true }
+        guard !hasSettings.isEmpty else { return nil }
+        return try connection.prepare("SELECT value FROM ledger_settings WHERE name = 'ledger_id'").rows { $0.int(0) }.first
+    }
+
     /// The highest serial per day and site among the numbers (current and replaced) dated
     /// `day` or later — the registry only hands out numbers of today, so older ones cannot
     /// meet them; read through the bill-number indexes, not the whole ledger — and the

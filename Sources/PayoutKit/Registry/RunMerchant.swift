@@ -41,7 +41,7 @@ extension MerchantRegistry {
         let id = try await ledger.ledgerID()
         let path = RunLock.canonical(ledger.path)
         if let registered = try registeredPath(of: id), registered != path, FileManager.default.fileExists(atPath: registered),
-           try await Ledger.withLedger(at: registered, { try await $0.ledgerID() }) == id {
+           try Ledger.peekLedgerID(at: registered) == id {
             throw InputError(file: path, line: nil, message: "this ledger is a copy of the ledger \(registered) (the same ledger id): "
                 + "payout never pays from two copies of one ledger; use \(registered), or remove it first if this one is meant to replace it")
         }
