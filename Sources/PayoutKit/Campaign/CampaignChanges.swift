@@ -5,7 +5,7 @@ enum CampaignChanges {
     static func verify(_ manifest: Manifest, against existing: CampaignRecord, in ledger: Ledger) async throws {
         var problems = problems(merchantChanges(manifest, against: existing) + manifest.texts.changes(since: existing.texts),
                                 manifest: manifest)
-        let recipientsChanged = try FileFingerprint.sha256(manifest.recipients) != existing.recipientsFingerprint
+        let recipientsChanged = try await FileFingerprint.sha256(manifest.recipients) != existing.recipientsFingerprint
         if recipientsChanged {
             problems += try await recipientProblems(manifest, existing: existing, in: ledger)
         }

@@ -67,7 +67,7 @@ public enum CampaignImport {
         let ledgerID = try await ledger.ledgerID()
         let registered = try await registry.register(
             manifest.campaign, ledger: ledgerID, ledgerPath: ledgerPath,
-            recipientsFingerprint: try FileFingerprint.sha256(manifest.recipients), endpoint: campaign.binding.endpoint,
+            recipientsFingerprint: try await FileFingerprint.sha256(manifest.recipients), endpoint: campaign.binding.endpoint,
             repeatOf: manifest.repeatOf, manifest: manifest.path, now: now)
         let summary: RecipientsSummary
         do {
