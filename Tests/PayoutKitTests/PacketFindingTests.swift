@@ -59,6 +59,8 @@ import Testing
              "gethbinfo says FAILED (发放失败), but the ledger holds the item as sent"),
             (Self.answer(status: "REFUND", extra: [("refund_amount", "1001")]),
              "gethbinfo reports a refund of 1001 fen, more than the 1000 paid"),
+            (Self.answer(status: "REFUND", extra: [("refund_time", "2027-02-13 10:01:00"), ("refund_amount", "400")]),
+             "gethbinfo reports a refund of 400 fen of the 1000 paid"),
         ]
         for (outcome, detail) in cases {
             guard case .discrepancy(_, let found) = PacketFinding(outcome, for: Self.packet) else {
@@ -72,6 +74,16 @@ import Testing
     @Test func answersThatProveNothingAreUnanswered() {
         #expect(PacketFinding(Self.answer(status: "SENDING"), for: Self.packet) == .unanswered(reason: "gethbinfo: SENDING"))
         #expect(PacketFinding(.notFound, for: Self.packet) == .unanswered(reason: "gethbinfo: NOT_FOUND"))
+        let incompleteRefunds = [
+            Self.answer(status: "REFUND"),
+            Self.answer(status: "REFUND", extra: [("refund_amount", "1000")]),
+            Self.answer(status: "REFUND", extra: [("refund_time", "2027-02-13 10:01:00")]),
+            Self.answer(status: "REFUND", extra: [("refund_time", "13/02/2027"), ("refund_amount", "1000")]),
+        ]
+        for refund in incompleteRefunds {
+            #expect(PacketFinding(refund, for: Self.packet) == .unanswered(reason: "gethbinfo: REFUND without refund_time and refund_amount"),
+                    "no proof the money came back, so nothing reissue could pay again on: \(refund)")
+        }
         let throttled = AnswerPolicy.classifyQuery(AnswerPolicyTests.failure("FREQ_LIMIT"), signer: AnswerPolicyTests.signer)
         #expect(throttled == .throttled(code: "FREQ_LIMIT"))
         #expect(PacketFinding(throttled, for: Self.packet) == .throttled)

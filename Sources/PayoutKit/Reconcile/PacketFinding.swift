@@ -39,13 +39,28 @@ public enum PacketFinding: Sendable, Equatable {
             return .discrepancy(status: record.status, detail: "gethbinfo reports a refund of \(refund.fen) fen, more than the \(packet.amount.fen) paid")
         }
         switch record.status {
+        case .refunded:
+            return refundProof(record, for: packet)
         case .failed:
             let reason = record.reason.map { " (\($0))" } ?? ""
             return .discrepancy(status: .failed, detail: "gethbinfo says FAILED\(reason), but the ledger holds the item as sent")
         case .sending:
             return .unanswered(reason: "gethbinfo: SENDING")
-        case .sent, .received, .refunding, .refunded:
+        case .sent, .received, .refunding:
             return .observed(record)
         }
+    }
+
+    /// REFUND is what `reissue --refunded` pays again on, so it counts only with the whole
+    /// amount back, and when: an answer without them is asked again, a part refund (which a
+    /// single packet never has) is a discrepancy.
+    private static func refundProof(_ record: HongbaoRecord, for packet: SentPacket) -> PacketFinding {
+        guard let refund = record.refundAmount, record.refundedAt != nil else {
+            return .unanswered(reason: "gethbinfo: REFUND without refund_time and refund_amount")
+        }
+        guard refund == packet.amount else {
+            return .discrepancy(status: .refunded, detail: "gethbinfo reports a refund of \(refund.fen) fen of the \(packet.amount.fen) paid")
+        }
+        return .observed(record)
     }
 }
