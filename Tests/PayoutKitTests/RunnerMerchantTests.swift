@@ -165,7 +165,8 @@ import Testing
     }
 
     /// The quiet hours or the rate can keep a claimed item past midnight: it is admitted
-    /// again for the day it is sent, not counted against the day it was claimed.
+    /// again for the day it is sent, not counted against the day it was claimed. Held a
+    /// whole day more, it is still sent as never sent — not taken for a request a day old.
     @Test func anItemClaimedBeforeMidnightAndSentAfterIsAdmittedForTheNewDay() async throws {
         let ledger = InMemoryLedger(amounts: [100, 200], openids: [Base.openid(5), Base.openid(0)])
         let midnight = BeijingTime.nextDay(after: Base.morning)
@@ -176,12 +177,16 @@ import Testing
         let end = try await Base.run(ledger, api, clock: clock) {
             $0.dailyCaps = caps
             $0.perMinute = 1
-            $0.noWait = true
         }
-        #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: midnight)))
-        #expect(await api.requests.filter(\.isSend).count == 1, "one send before midnight; the second item's day had its packet")
-        #expect(await ledger.items.map(\.state) == [.sent, .pending])
-        #expect(await ledger.items[1].billNumber != nil, "claimed before midnight, it keeps its number")
+        #expect(end == .complete)
+        let sends = zip(await api.requests, await api.requestTimes).filter { $0.0.isSend }
+        let claimedDay = BeijingTime.dateStamp(Base.morning)
+        #expect(sends.count == 2)
+        #expect(sends.first.map { $0.1 < midnight } == true, "one send before midnight")
+        #expect(sends.last.map { $0.1 >= BeijingTime.nextDay(after: midnight) } == true,
+                "the second item's new day had its packet: it waits one more day")
+        #expect(await ledger.items.map(\.state) == [.sent, .sent])
+        #expect(await ledger.items[1].billNumber?.dateStamp == claimedDay, "sent under the number it was claimed with")
     }
 
     /// Another campaign of the merchant charged `openid` its caps on `day`.

@@ -38,6 +38,14 @@ public struct WorkItem: Sendable, Equatable {
         UnclaimedItem(id: id, line: line, openid: openid, amount: amount, attempts: attempts)
     }
 
+    /// The item as `release` leaves it: pending under its number, never sent.
+    var handedBack: WorkItem {
+        var item = self
+        item.state = ItemTransition.release.to
+        item.firstRequestAt = nil
+        return item
+    }
+
     /// How long ago the first request under this bill number went out; zero if never.
     public func age(at now: Date) -> Duration {
         firstRequestAt.map { .seconds(now.timeIntervalSince($0)) } ?? .zero

@@ -242,7 +242,11 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
             retryQueue = retryQueue.filter { $0.state != .pending || admitted.contains($0.id) }
                 + heldNumbered.filter { admitted.contains($0.id) }
             claimed.removeAll { !admitted.contains($0.id) }
-            heldNumbered = neverSent.filter { !admitted.contains($0.id) }
+            // Handed back at once, as a stopped run would: a crash while they wait leaves
+            // them never sent, not in flight since their claim a day ago.
+            let held = neverSent.filter { !admitted.contains($0.id) }
+            try await ledger.release(held.filter { $0.state == ItemTransition.release.from })
+            heldNumbered = held.map(\.handedBack)
         }
         admittedDay = BeijingTime.dateStamp(now)
     }
@@ -275,8 +279,8 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
     /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
     /// `--no-wait`, end saying so — and true while waiting. On the next day the held items
-    /// are work again (never-tried ones from the cursor, numbered ones through `readmit`), and
-    /// the quiet hours decide (false).
+    /// are work again (never-tried ones from the cursor, numbered ones queued for `readmit`),
+    /// and the quiet hours decide (false).
     private mutating func waitForCaps(now: Date, observe: (RunEvent) -> Void) -> Bool {
         guard BeijingTime.dateStamp(now) == heldBack?.day ?? admittedDay else {
             if let held = heldBack {
@@ -284,6 +288,8 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
                 pendingExhausted = false
                 heldBack = nil
             }
+            retryQueue += heldNumbered
+            heldNumbered = []
             return false
         }
         let items = (heldBack?.items ?? 0) + heldNumbered.count
