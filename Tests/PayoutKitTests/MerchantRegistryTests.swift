@@ -76,6 +76,9 @@ import Testing
             #expect(try Ledger.peekLedgerID(at: other) == nil, "no ledger id in a file that is no ledger")
             #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before, "not migrated, not switched to WAL")
             #expect(!FileManager.default.fileExists(atPath: other + "-wal"))
+            let text = fixture.folder.appendingPathComponent("notes.txt")
+            try Data("not a database, though big enough to have a header: \(String(repeating: "x", count: 200))".utf8).write(to: text)
+            #expect(try Ledger.peekLedgerID(at: text.path) == nil, "no ledger id in a file that is no database")
             let missing = fixture.folder.appendingPathComponent("gone.sqlite").path
             #expect(throws: LedgerError.self) { try Ledger.peekLedgerID(at: missing) }
             #expect(!FileManager.default.fileExists(atPath: missing), "never created")

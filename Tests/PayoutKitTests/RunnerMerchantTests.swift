@@ -189,6 +189,28 @@ import Testing
         #expect(await ledger.items[1].billNumber?.dateStamp == claimedDay, "sent under the number it was claimed with")
     }
 
+    /// Items held yesterday (never tried) and today (claimed before midnight) each wait for
+    /// the day after their own: yesterday's are work again, today's are not.
+    @Test func heldItemsOfTwoDaysEachWaitForTheirOwnNextDay() async throws {
+        let (a, c) = (Base.openid(1), Base.openid(3))
+        let ledger = InMemoryLedger(amounts: [100, 200, 300], openids: [a, a, c])
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        let clock = Base.frozen(midnight.addingTimeInterval(-30))
+        let api = ScriptedAPI(clock: clock)
+        let caps = DailyCaps(count: 1, amount: Amount(fen: 100_000))
+        await Self.paidElsewhere(c, on: midnight, merchant: ledger.merchant, caps: caps)
+        let end = try await Base.run(ledger, api, clock: clock) {
+            $0.dailyCaps = caps
+            $0.perMinute = 1
+            $0.noWait = true
+        }
+        #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: midnight)))
+        let sent = await ledger.items.map(\.state)
+        #expect(sent == [.sent, .sent, .pending], "a's second packet the next day; c had its packet of that day elsewhere")
+        let cNumber = try #require(await ledger.items[2].billNumber)
+        #expect(!(await api.requests.contains(.send(cNumber))))
+    }
+
     /// Another campaign of the merchant charged `openid` its caps on `day`.
     static func paidElsewhere(_ openid: String, on day: Date, merchant: InMemoryMerchant, caps: DailyCaps) async {
         let other = UnclaimedItem(id: 10_000, line: 2, openid: openid, amount: Amount(fen: 100), attempts: 0)

@@ -16,11 +16,15 @@ extension Ledger {
     /// switch to WAL: the file is another ledger's, maybe in use by another run, maybe no
     /// longer a ledger at all. nil when it holds no ledger id (not a ledger of this release).
     static func peekLedgerID(at path: String) throws -> Int? {
-        let connection = try SQLiteConnection(path: path, readOnly: true)
-        let hasSettings = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_settings'")
-            .rows { _ in true }
-        guard !hasSettings.isEmpty else { return nil }
-        return try connection.prepare("SELECT value FROM ledger_settings WHERE name = 'ledger_id'").rows { $0.int(0) }.first
+        do {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            let hasSettings = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_settings'")
+                .rows { _ in true }
+            guard !hasSettings.isEmpty else { return nil }
+            return try connection.prepare("SELECT value FROM ledger_settings WHERE name = 'ledger_id'").rows { $0.int(0) }.first
+        } catch where error.resultCode?.primary == .notADatabase {
+            return nil
+        }
     }
 
     /// The highest serial per day and site among the numbers (current and replaced) dated

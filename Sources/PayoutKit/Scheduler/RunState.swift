@@ -278,20 +278,22 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
 
 
     /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
-    /// `--no-wait`, end saying so — and true while waiting. On the next day the held items
-    /// are work again (never-tried ones from the cursor, numbered ones queued for `readmit`),
-    /// and the quiet hours decide (false).
+    /// `--no-wait`, end saying so — and true while waiting. Each held set is judged by the day
+    /// it was held on: once that day is over its items are work again (never-tried ones from
+    /// the cursor, numbered ones queued for `readmit`), and the quiet hours decide (false).
     private mutating func waitForCaps(now: Date, observe: (RunEvent) -> Void) -> Bool {
-        guard BeijingTime.dateStamp(now) == heldBack?.day ?? admittedDay else {
-            if let held = heldBack {
-                cursor = held.cursor
-                pendingExhausted = false
-                heldBack = nil
-            }
+        let today = BeijingTime.dateStamp(now)
+        if let held = heldBack, held.day != today {
+            cursor = held.cursor
+            pendingExhausted = false
+            heldBack = nil
+        }
+        // Only while `admittedDay` is past, so that `readmit` sees them before any is sent.
+        if admittedDay != today {
             retryQueue += heldNumbered
             heldNumbered = []
-            return false
         }
+        guard onlyHeldItemsLeft else { return false }
         let items = (heldBack?.items ?? 0) + heldNumbered.count
         let nextDay = BeijingTime.nextDay(after: now)
         if settings.noWait {
