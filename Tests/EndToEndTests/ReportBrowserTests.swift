@@ -15,10 +15,10 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Campaigns")
 
     @Test(.enabled(if: HeadlessChromium.executable != nil || required, "needs chromium: run Scripts/setup-test-tools"))
-    func demoReportRendersOfflineWithItsHeadlineFigures() throws {
-        let (folder, csv) = try Self.paidDemo()
+    func demoReportRendersOfflineWithItsHeadlineFigures() async throws {
+        let (folder, csv) = try await Self.paidDemo()
         defer { folder.remove() }
-        let (artifacts, page) = try Self.report(of: folder)
+        let (artifacts, page) = try await Self.report(of: folder)
         let browser = try HeadlessChromium(folder: artifacts)
         let tab = try BrowserTab(browser)
         try tab.open(page, width: 1280, mobile: false)
@@ -50,17 +50,17 @@ import Testing
     /// the packets its bundled sandbox has claimed (70%, 10 s after payment), and the page shows
     /// the figures `status` shows and the claim curve, on a wide screen and on a phone.
     @Test(.enabled(if: HeadlessChromium.executable != nil || required, "needs chromium: run Scripts/setup-test-tools"))
-    func reconciledDemoReportShowsClaimsAndTheirCurve() throws {
-        let (folder, _) = try Self.paidDemo()
+    func reconciledDemoReportShowsClaimsAndTheirCurve() async throws {
+        let (folder, _) = try await Self.paidDemo()
         defer { folder.remove() }
-        Thread.sleep(forTimeInterval: SandboxEndpoint.demoLifecycle.claimDelay + 1)
-        let reconcile = try folder.payout("reconcile", "m.yaml")
+        try await Task.sleep(for: .seconds(SandboxEndpoint.demoLifecycle.claimDelay + 1))
+        let reconcile = try await folder.payout("reconcile", "m.yaml")
         try #require([0, 75].contains(reconcile.status), "\(reconcile.stderr)")
-        let status = try folder.payout("status", "m.yaml", "--json")
+        let status = try await folder.payout("status", "m.yaml", "--json")
         let object = try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any]
         let claimed = try #require(((object?["packets"] as? [String: Any])?["claimed"] as? [String: Any])?["count"] as? Int)
         try #require(claimed > 0, "the sandbox claims 70% of the packets")
-        let (artifacts, page) = try Self.report(of: folder)
+        let (artifacts, page) = try await Self.report(of: folder)
 
         let browser = try HeadlessChromium(folder: artifacts)
         let tab = try BrowserTab(browser)
@@ -85,12 +85,12 @@ import Testing
     }
 
     /// The demo campaign, paid through its bundled sandbox, in a folder of its own.
-    static func paidDemo() throws -> (folder: CampaignFolder, csv: String) {
+    static func paidDemo() async throws -> (folder: CampaignFolder, csv: String) {
         let folder = try CampaignFolder(manifest: try String(contentsOf: demo.appendingPathComponent("lantern.yaml"), encoding: .utf8),
                                         recipients: nil)
         let csv = try String(contentsOf: demo.appendingPathComponent("lantern.csv"), encoding: .utf8)
         try folder.write("lantern.csv", csv)
-        let run = try folder.payout("run", "m.yaml", "--quiet")
+        let run = try await folder.payout("run", "m.yaml", "--quiet")
         guard run.status == 0 else {
             folder.remove()
             throw HeadlessChromium.Failure(description: "the demo's run failed: \(run.stderr)")
@@ -99,8 +99,8 @@ import Testing
     }
 
     /// The folder's HTML report, copied into a new folder that keeps the browser's screenshots.
-    static func report(of folder: CampaignFolder) throws -> (artifacts: URL, page: URL) {
-        let report = try folder.payout("report", "m.yaml", "-o", "lantern.html")
+    static func report(of folder: CampaignFolder) async throws -> (artifacts: URL, page: URL) {
+        let report = try await folder.payout("report", "m.yaml", "-o", "lantern.html")
         guard report.status == 0 else { throw HeadlessChromium.Failure(description: "payout report failed: \(report.stderr)") }
         let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("payout-report-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
