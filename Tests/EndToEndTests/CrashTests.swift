@@ -16,12 +16,12 @@ import Testing
         var kills = 0
         for _ in 0..<6 {
             let run = try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: folder.url, environment: sandbox.environment)
-            usleep(UInt32.random(in: 250_000...900_000))
+            try await Task.sleep(for: .microseconds(Int.random(in: 250_000...900_000)))
             if run.process.isRunning {
                 kill(run.process.processIdentifier, SIGKILL)
                 kills += 1
             }
-            run.process.waitUntilExit()
+            await run.exited()
             _ = run.result()
         }
         #expect(kills >= 5, "the runs were killed mid-flight")
@@ -60,7 +60,7 @@ import Testing
             folder.remove()
         }
         let first = try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: folder.url, environment: sandbox.environment)
-        usleep(1_500_000)
+        try await Task.sleep(for: .milliseconds(1500))
         let second = try await folder.payout("run", "m.yaml", environment: sandbox.environment)
         #expect(second.status == 75)
         #expect(second.stderr.contains("another payout run (pid \(first.process.processIdentifier)) is working on the ledger payout.sqlite"))
@@ -72,7 +72,7 @@ import Testing
         let aliased = try await folder.payout("run", "m.yaml", "--ledger", "alias.sqlite", environment: sandbox.environment)
         #expect(aliased.status == 75, "a symlink to the ledger meets the same lock: \(aliased.stderr)")
         first.process.interrupt()
-        first.process.waitUntilExit()
+        await first.exited()
         let firstResult = first.result()
         #expect(first.process.terminationStatus == 75, "Ctrl-C stops gracefully with 75: \(firstResult.stderr)")
         #expect(firstResult.stderr.contains("stopped: interrupted"))

@@ -151,14 +151,14 @@ import Testing
         }
         #expect(try await folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
         let probed = try sandbox.queries()
-        usleep(2_000_000)
+        try await Task.sleep(for: .seconds(2))
         let killed = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
         let deadline = Date().addingTimeInterval(30)
         while (try sandbox.queries().count) < 30, killed.process.isRunning, Date() < deadline {
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         kill(killed.process.processIdentifier, SIGKILL)
-        killed.process.waitUntilExit()
+        await killed.exited()
         _ = killed.result()
         let beforeResume = try await withLedger(folder) { try await $0.items("c1") }
         let settled = beforeResume.filter { $0.packetStatus == "RECEIVED" }.compactMap(\.billNumber)
@@ -192,10 +192,10 @@ import Testing
         let reconcile = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
         let deadline = Date().addingTimeInterval(30)
         while (try sandbox.queries().count) < 20, reconcile.process.isRunning, Date() < deadline {
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         reconcile.process.interrupt()
-        reconcile.process.waitUntilExit()
+        await reconcile.exited()
         let result = reconcile.result()
         #expect(reconcile.process.terminationStatus == 75, "\(result.stderr)")
         #expect(result.stderr.contains("stopped: interrupted; the queries in flight were finished and recorded. Run again to resume."))

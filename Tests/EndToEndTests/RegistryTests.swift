@@ -46,7 +46,7 @@ import Testing
             """, attach: first.ledgerPath)
         let runs = try [first, second].map { try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: $0.url, environment: environment) }
         for run in runs {
-            run.process.waitUntilExit()
+            await run.exited()
             #expect(run.result().status == 0, "\(run.result().stderr)")
         }
         var numbers: [String] = []
@@ -132,7 +132,7 @@ import Testing
         let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
         let runs = try [first, second].map { try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: $0.url, environment: environment) }
         for run in runs {
-            run.process.waitUntilExit()
+            await run.exited()
             #expect(run.result().status == 0, "\(run.result().stderr)")
         }
         let starts = try sandbox.entries().filter { $0.api == "sendredpack" }.compactMap { $0.time.flatMap(BeijingTime.date(fromISO8601:)) }
