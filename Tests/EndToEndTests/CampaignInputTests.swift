@@ -138,7 +138,7 @@ import Testing
         defer { folder.remove() }
         let utf8 = "openid,amount,姓名,门店\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,张三,深圳福田店\n"
         try folder.write("utf8.csv", utf8)
-        let converted = try run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK", folder.url.appendingPathComponent("utf8.csv").path])
+        let converted = try await run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK", folder.url.appendingPathComponent("utf8.csv").path])
         #expect(converted.status == 0)
         try folder.write("r.csv", bytes: Array(converted.outputData))
         #expect(String(data: try folder.read("r.csv"), encoding: .utf8) == nil, "the file really is not UTF-8")

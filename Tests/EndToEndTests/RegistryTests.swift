@@ -40,7 +40,7 @@ import Testing
         }
         // The prefix each ledger drew before the registry existed, forced equal: what made
         // two ledgers hand out the same numbers every day.
-        try sqlite(second.ledgerPath, """
+        try await sqlite(second.ledgerPath, """
             UPDATE ledger_settings SET value = (SELECT value FROM other.ledger_settings WHERE name = 'bill_number_prefix')
             WHERE name = 'bill_number_prefix'
             """, attach: first.ledgerPath)
