@@ -20,24 +20,24 @@ import Testing
         defer { folder.remove() }
         let (artifacts, page) = try await Self.report(of: folder)
         let browser = try HeadlessChromium(folder: artifacts)
-        let tab = try BrowserTab(browser)
-        try tab.open(page, width: 1280, mobile: false)
+        let tab = try await BrowserTab(browser)
+        try await tab.open(page, width: 1280, mobile: false)
 
-        let figures = try tab.evaluate("document.querySelector('.figures').innerText")
+        let figures = try await tab.evaluate("document.querySelector('.figures').innerText")
         for expected in Self.expectedFigures(csv: csv, budgetFen: 400_000) {
             #expect(figures.contains(expected), "the headline figures show \(expected)")
         }
-        #expect(try tab.evaluate("document.querySelector('.standing').innerText").hasPrefix("Complete"))
-        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block")
-        try tab.screenshot(to: artifacts.appendingPathComponent("report.png"))
-        try tab.pdf(to: artifacts.appendingPathComponent("report.pdf"))
+        #expect(try await tab.evaluate("document.querySelector('.standing').innerText").hasPrefix("Complete"))
+        #expect(try await tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block")
+        try await tab.screenshot(to: artifacts.appendingPathComponent("report.png"))
+        try await tab.pdf(to: artifacts.appendingPathComponent("report.pdf"))
 
-        try tab.open(page, width: 390, mobile: true)
-        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-narrow')).display") == "block")
-        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "none")
-        try tab.screenshot(to: artifacts.appendingPathComponent("phone.png"))
-        try browser.send("Emulation.setEmulatedMedia", ["media": "print"], session: tab.session)
-        #expect(try tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block", "paper gets the wide chart")
+        try await tab.open(page, width: 390, mobile: true)
+        #expect(try await tab.evaluate("getComputedStyle(document.querySelector('svg.chart-narrow')).display") == "block")
+        #expect(try await tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "none")
+        try await tab.screenshot(to: artifacts.appendingPathComponent("phone.png"))
+        try await browser.send("Emulation.setEmulatedMedia", ["media": "print"], session: tab.session)
+        #expect(try await tab.evaluate("getComputedStyle(document.querySelector('svg.chart-wide')).display") == "block", "paper gets the wide chart")
 
         #expect(tab.requests.allSatisfy { $0 == page.absoluteString }, "no request but the page itself: \(tab.requests)")
         #expect(tab.problems == [], "console errors or warnings")
@@ -63,22 +63,22 @@ import Testing
         let (artifacts, page) = try await Self.report(of: folder)
 
         let browser = try HeadlessChromium(folder: artifacts)
-        let tab = try BrowserTab(browser)
-        try tab.open(page, width: 1280, mobile: false)
-        let packets = try tab.evaluate("document.querySelectorAll('.figures')[1].innerText")
+        let tab = try await BrowserTab(browser)
+        try await tab.open(page, width: 1280, mobile: false)
+        let packets = try await tab.evaluate("document.querySelectorAll('.figures')[1].innerText")
         #expect(packets.contains("Claimed") && packets.contains("\(claimed)") && packets.contains("% of sent"), "\(packets)")
         #expect(packets.contains("Refunded") && packets.contains("Not yet claimed"))
-        #expect(try tab.evaluate("document.getElementById('claims-alt').innerText").contains("within 24 hours"))
+        #expect(try await tab.evaluate("document.getElementById('claims-alt').innerText").contains("within 24 hours"))
         let chart = "document.querySelector('svg.chart-%@[aria-labelledby=claims-alt]')"
-        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "block")
-        #expect(try tab.evaluate("\(String(format: chart, "wide")).getBoundingClientRect().width > 900 ? 'wide' : 'narrow'") == "wide")
-        try tab.screenshot(to: artifacts.appendingPathComponent("claims.png"))
+        #expect(try await tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "block")
+        #expect(try await tab.evaluate("\(String(format: chart, "wide")).getBoundingClientRect().width > 900 ? 'wide' : 'narrow'") == "wide")
+        try await tab.screenshot(to: artifacts.appendingPathComponent("claims.png"))
 
-        try tab.open(page, width: 390, mobile: true)
-        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "narrow"))).display") == "block")
-        #expect(try tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "none")
-        #expect(try tab.evaluate("document.documentElement.scrollWidth <= 390 ? 'fits' : 'overflows'") == "fits")
-        try tab.screenshot(to: artifacts.appendingPathComponent("claims-phone.png"))
+        try await tab.open(page, width: 390, mobile: true)
+        #expect(try await tab.evaluate("getComputedStyle(\(String(format: chart, "narrow"))).display") == "block")
+        #expect(try await tab.evaluate("getComputedStyle(\(String(format: chart, "wide"))).display") == "none")
+        #expect(try await tab.evaluate("document.documentElement.scrollWidth <= 390 ? 'fits' : 'overflows'") == "fits")
+        try await tab.screenshot(to: artifacts.appendingPathComponent("claims-phone.png"))
         #expect(tab.requests.allSatisfy { $0 == page.absoluteString }, "no request but the page itself: \(tab.requests)")
         #expect(tab.problems == [], "console errors or warnings")
         print("reconciled report screenshots: \(artifacts.path)")
@@ -125,38 +125,38 @@ struct BrowserTab {
     let browser: HeadlessChromium
     let session: String
 
-    init(_ browser: HeadlessChromium) throws {
+    init(_ browser: HeadlessChromium) async throws {
         self.browser = browser
-        let targets = try browser.send("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
+        let targets = try await browser.send("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
         guard let page = targets.first(where: { $0["type"] as? String == "page" })?["targetId"] as? String else {
             throw HeadlessChromium.Failure(description: "the browser has no page")
         }
-        session = try browser.send("Target.attachToTarget", ["targetId": page, "flatten": true])["sessionId"] as? String ?? ""
+        session = try await browser.send("Target.attachToTarget", ["targetId": page, "flatten": true])["sessionId"] as? String ?? ""
         for domain in ["Page", "Runtime", "Log", "Network"] {
-            try browser.send("\(domain).enable", session: session)
+            try await browser.send("\(domain).enable", session: session)
         }
     }
 
-    func open(_ url: URL, width: Int, mobile: Bool) throws {
-        try browser.send("Emulation.setDeviceMetricsOverride",
+    func open(_ url: URL, width: Int, mobile: Bool) async throws {
+        try await browser.send("Emulation.setDeviceMetricsOverride",
                          ["width": width, "height": 900, "deviceScaleFactor": mobile ? 2 : 1, "mobile": mobile], session: session)
-        try browser.send("Page.navigate", ["url": url.absoluteString], session: session)
-        _ = try browser.event("Page.loadEventFired")
+        try await browser.send("Page.navigate", ["url": url.absoluteString], session: session)
+        _ = try await browser.event("Page.loadEventFired")
     }
 
-    func evaluate(_ expression: String) throws -> String {
-        let result = try browser.send("Runtime.evaluate", ["expression": expression, "returnByValue": true], session: session)
+    func evaluate(_ expression: String) async throws -> String {
+        let result = try await browser.send("Runtime.evaluate", ["expression": expression, "returnByValue": true], session: session)
         return (result["result"] as? [String: Any])?["value"] as? String ?? ""
     }
 
-    func screenshot(to file: URL) throws {
-        let size = try browser.send("Page.getLayoutMetrics", session: session)["cssContentSize"] as? [String: Any] ?? [:]
+    func screenshot(to file: URL) async throws {
+        let size = try await browser.send("Page.getLayoutMetrics", session: session)["cssContentSize"] as? [String: Any] ?? [:]
         let clip: [String: Any] = ["x": 0, "y": 0, "width": size["width"] ?? 1280, "height": size["height"] ?? 900, "scale": 1]
-        try save(try browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true, "clip": clip], session: session), to: file)
+        try save(try await browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true, "clip": clip], session: session), to: file)
     }
 
-    func pdf(to file: URL) throws {
-        try save(try browser.send("Page.printToPDF", ["printBackground": true, "paperWidth": 8.27, "paperHeight": 11.69], session: session), to: file)
+    func pdf(to file: URL) async throws {
+        try save(try await browser.send("Page.printToPDF", ["printBackground": true, "paperWidth": 8.27, "paperHeight": 11.69], session: session), to: file)
     }
 
     private func save(_ result: [String: Any], to file: URL) throws {
