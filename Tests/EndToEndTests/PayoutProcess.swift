@@ -18,11 +18,14 @@ enum PayoutProcess {
     }
 
     /// Runs `payout arguments…` in `directory` to completion, awaiting the exit rather than
-    /// blocking one of the cooperative pool's two threads (see `ProcessExit`).
+    /// blocking one of the cooperative pool's two threads (see `ProcessExit`), in one of the
+    /// `ChildProcessSlots`.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
-        let process = try start(arguments, in: directory, environment: environment)
-        await process.exited()
-        return process.result()
+        try await ChildProcessSlots.shared.withSlot {
+            let process = try start(arguments, in: directory, environment: environment)
+            await process.exited()
+            return process.result()
+        }
     }
 
     static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Running {

@@ -1,5 +1,6 @@
 import Foundation
 import PayoutKit
+import PayoutTestSupport
 
 /// `payout sandbox` as a separate process, outliving the runs a test kills.
 struct SandboxProcess {
@@ -11,7 +12,12 @@ struct SandboxProcess {
 
     /// Starts the sandbox and waits for its `listening` line, polling with `Task.sleep`: a
     /// blocking sleep would hold one of the cooperative pool's two threads (see `ProcessExit`).
+    /// Its start-up (certificates, keys) takes one of the `ChildProcessSlots`; serving does not.
     static func start(in folder: CampaignFolder, arguments: [String] = []) async throws -> SandboxProcess {
+        try await ChildProcessSlots.shared.withSlot { try await launch(in: folder, arguments: arguments) }
+    }
+
+    private static func launch(in folder: CampaignFolder, arguments: [String]) async throws -> SandboxProcess {
         let journal = folder.url.appendingPathComponent("journal.jsonl")
         let running = try PayoutProcess.start(
             ["sandbox", "--dir", "sbx", "--port", "0", "--journal", journal.path] + arguments, in: folder.url)

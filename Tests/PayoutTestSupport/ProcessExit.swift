@@ -43,11 +43,16 @@ public final class ProcessExit: @unchecked Sendable {
     }
 }
 
-/// Runs `executable arguments…` to completion and returns its exit status and its stdout and
-/// stderr together, in the order written. The output goes to a temporary file rather than a
-/// pipe: a pipe must be drained while the child runs, which would take a blocking read
-/// (`readDataToEndOfFile`) on one of the cooperative pool's two threads; see `ProcessExit`.
+/// Runs `executable arguments…` to completion, in one of the `ChildProcessSlots`, and returns
+/// its exit status and its stdout and stderr together, in the order written. The output goes
+/// to a temporary file rather than a pipe: a pipe must be drained while the child runs, which
+/// would take a blocking read (`readDataToEndOfFile`) on one of the cooperative pool's two
+/// threads; see `ProcessExit`.
 public func runToCompletion(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: Data) {
+    try await ChildProcessSlots.shared.withSlot { try await runOutputToFile(executable, arguments) }
+}
+
+private func runOutputToFile(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: Data) {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("payout-test-output-\(UUID().uuidString)")
     guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     defer { try? FileManager.default.removeItem(at: file) }
