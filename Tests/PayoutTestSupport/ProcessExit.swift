@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A child process's exit, awaited without holding a thread.
 ///
@@ -8,10 +9,13 @@ import Foundation
 /// its child runs, and two such tests stall every other test (a `Task.sleep` of 1.1 s once
 /// resumed 60 s late). `ProcessExit` is told of the exit by the process's `terminationHandler`,
 /// which Foundation calls on a thread of its own, and resumes whoever awaits it.
-public final class ProcessExit: @unchecked Sendable {
-    private let lock = NSLock()
-    private var exited = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+public final class ProcessExit: Sendable {
+    private struct State {
+        var exited = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
 
     /// Runs `process` with the termination handler installed first, so that no exit, however
     /// soon, is missed: a process that has already exited when `exited()` is awaited returns at once.
@@ -23,21 +27,21 @@ public final class ProcessExit: @unchecked Sendable {
     /// Returns once the process has exited; its `terminationStatus` is then set.
     public func exited() async {
         await withCheckedContinuation { continuation in
-            lock.withLock {
-                if exited {
+            state.withLock { state in
+                if state.exited {
                     continuation.resume()
                 } else {
-                    waiting.append(continuation)
+                    state.waiting.append(continuation)
                 }
             }
         }
     }
 
     private func finish() {
-        let resumed = lock.withLock {
-            exited = true
-            defer { waiting = [] }
-            return waiting
+        let resumed = state.withLock { state in
+            state.exited = true
+            defer { state.waiting = [] }
+            return state.waiting
         }
         resumed.forEach { $0.resume() }
     }
