@@ -73,40 +73,40 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func badInputIsRefusedWithItsLocationAndChangesNothing(_ badCase: Case) throws {
+    func badInputIsRefusedWithItsLocationAndChangesNothing(_ badCase: Case) async throws {
         let folder = try CampaignFolder(manifest: CampaignFolder.manifest.replacingOccurrences(of: "campaign: c1", with: "campaign: c0"))
         defer { folder.remove() }
-        try #require(folder.payout("import", "m.yaml").status == 0)
+        try #require(await folder.payout("import", "m.yaml").status == 0)
         let before = try folder.read("payout.sqlite")
         folder.write(replacingCampaign: badCase)
         for command in ["validate", "import"] {
-            let result = try folder.payout(command, "m.yaml")
+            let result = try await folder.payout(command, "m.yaml")
             #expect(result.status == 2, "\(command) must exit 2")
             #expect(result.stderr.split(separator: "\n").map(String.init) == badCase.expected, "\(command)")
         }
         #expect(try folder.read("payout.sqlite") == before, "the ledger is byte-for-byte unchanged")
-        let fresh = try folder.payout("import", "m.yaml", "--ledger", "fresh.sqlite")
+        let fresh = try await folder.payout("import", "m.yaml", "--ledger", "fresh.sqlite")
         #expect(fresh.status == 2)
         #expect(!folder.exists("fresh.sqlite"), "bad input never creates a ledger")
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).contains { $0.contains(".importing") }))
     }
 
-    @Test func allowedDuplicatesImport() throws {
+    @Test func allowedDuplicatesImport() async throws {
         let folder = try CampaignFolder(
             manifest: CampaignFolder.manifest + "allow_duplicates: true\n",
             recipients: "openid,amount\noxTWIuGaIt6gTKsQRLau2M0yL16E,100\noxTWIuGaIt6gTKsQRLau2M0yL16E,200\n")
         defer { folder.remove() }
-        let result = try folder.payout("import", "m.yaml")
+        let result = try await folder.payout("import", "m.yaml")
         #expect(result.status == 0)
         #expect(result.stdout.contains("2 recipients, 3.00 yuan"))
     }
 
-    @Test func quotedCellsBOMAndCRLFAreRead() throws {
+    @Test func quotedCellsBOMAndCRLFAreRead() async throws {
         let csv = "\u{FEFF}openid,amount,note\r\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,\"a, b\"\r\noN7KBpzXzXsWjkJrmIgg2dUrscy6,200,\"two\r\nlines, \"\"quoted\"\"\"\r\noN7KBpzXzXsWjkJrmIgg2dUrscy7,300,=1+1\r\n"
         let folder = try CampaignFolder(recipients: csv)
         defer { folder.remove() }
-        #expect(try folder.payout("import", "m.yaml").status == 0)
-        let export = try folder.payout("export", "m.yaml")
+        #expect(try await folder.payout("import", "m.yaml").status == 0)
+        let export = try await folder.payout("export", "m.yaml")
         #expect(export.status == 0)
         let rows = try CSVTestParser.rows(export.stdout)
         #expect(rows[0] == CSVReport.columns + ["note"])
@@ -121,41 +121,41 @@ import Testing
 
     /// The report's `line` is where the row starts in the file: the number an error about
     /// that row gives, even after a quoted cell that spans lines (the record number would not).
-    @Test func theReportsLineIsTheLineErrorsUse() throws {
+    @Test func theReportsLineIsTheLineErrorsUse() async throws {
         let rows = "openid,amount,note\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,\"two\nlines\"\n\noN7KBpzXzXsWjkJrmIgg2dUrscy6,%@,x\n"
         let folder = try CampaignFolder(recipients: rows.replacingOccurrences(of: "%@", with: "abc"))
         defer { folder.remove() }
-        let refused = try folder.payout("validate", "m.yaml")
+        let refused = try await folder.payout("validate", "m.yaml")
         #expect(refused.stderr.hasPrefix("r.csv:5: amount 'abc'"), "\(refused.stderr)")
         try folder.write("r.csv", rows.replacingOccurrences(of: "%@", with: "200"))
-        #expect(try folder.payout("import", "m.yaml").status == 0)
-        let report = try CSVTestParser.rows(try folder.payout("export", "m.yaml").stdout)
+        #expect(try await folder.payout("import", "m.yaml").status == 0)
+        let report = try CSVTestParser.rows(try await folder.payout("export", "m.yaml").stdout)
         #expect(report.map(\.first) == ["line", "2", "5"], "record 2 starts on line 5")
     }
 
-    @Test func gbkFileKeepsItsChineseText() throws {
+    @Test func gbkFileKeepsItsChineseText() async throws {
         let folder = try CampaignFolder(recipients: nil)
         defer { folder.remove() }
         let utf8 = "openid,amount,姓名,门店\noxTWIuGaIt6gTKsQRLau2M0yL16E,100,张三,深圳福田店\n"
         try folder.write("utf8.csv", utf8)
-        let converted = try run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK", folder.url.appendingPathComponent("utf8.csv").path])
+        let converted = try await run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK", folder.url.appendingPathComponent("utf8.csv").path])
         #expect(converted.status == 0)
         try folder.write("r.csv", bytes: Array(converted.outputData))
         #expect(String(data: try folder.read("r.csv"), encoding: .utf8) == nil, "the file really is not UTF-8")
-        let validate = try folder.payout("validate", "m.yaml")
+        let validate = try await folder.payout("validate", "m.yaml")
         #expect(validate.stdout.contains("GB18030"))
-        #expect(try folder.payout("import", "m.yaml").status == 0)
-        let rows = try CSVTestParser.rows(try folder.payout("export", "m.yaml").stdout)
+        #expect(try await folder.payout("import", "m.yaml").status == 0)
+        let rows = try CSVTestParser.rows(try await folder.payout("export", "m.yaml").stdout)
         #expect(rows[0].suffix(2) == ["姓名", "门店"])
         #expect(rows[1].suffix(2) == ["张三", "深圳福田店"])
     }
 
-    @Test func reimportIsANoOpAndAChangedCampaignIsRefused() throws {
+    @Test func reimportIsANoOpAndAChangedCampaignIsRefused() async throws {
         let folder = try CampaignFolder()
         defer { folder.remove() }
-        #expect(try folder.payout("import", "m.yaml").status == 0)
+        #expect(try await folder.payout("import", "m.yaml").status == 0)
         let before = try folder.read("payout.sqlite")
-        let again = try folder.payout("import", "m.yaml")
+        let again = try await folder.payout("import", "m.yaml")
         #expect(again.status == 0)
         #expect(again.stdout.contains("already in payout.sqlite, unchanged"))
         #expect(try folder.read("payout.sqlite") == before)
@@ -163,7 +163,7 @@ import Testing
         try folder.write("r.csv", "openid,amount,name\noxTWIuGaIt6gTKsQRLau2M0yL16E,355,张三\noN7KBpzXzXsWjkJrmIgg2dUrscy7,100,王五\n")
         try folder.write("m.yaml", CampaignFolder.manifest.replacingOccurrences(of: "remark: 猜越多得越多,快来抢!", with: "remark: 新备注"))
         for command in ["import", "run"] {
-            let result = try folder.payout(command, "m.yaml")
+            let result = try await folder.payout(command, "m.yaml")
             #expect(result.status == 2, "\(command)")
             #expect(result.stderr.split(separator: "\n").map(String.init) == [
                 "m.yaml: campaign c1 changed since import: remark was '猜越多得越多,快来抢!', now '新备注'",
@@ -183,13 +183,13 @@ import Testing
         ("  endpoint: sandbox", "  endpoint: https://api.mch.weixin.qq.com\n  api_key: env:PAYOUT_TEST_KEY\n  cert: c.pem",
          "merchant.endpoint was sandbox, now https://api.mch.weixin.qq.com"),
     ])
-    func aCampaignIsBoundToItsEndpointAndClientIP(_ old: String, _ new: String, _ change: String) throws {
+    func aCampaignIsBoundToItsEndpointAndClientIP(_ old: String, _ new: String, _ change: String) async throws {
         let folder = try CampaignFolder()
         defer { folder.remove() }
-        #expect(try folder.payout("import", "m.yaml").status == 0)
+        #expect(try await folder.payout("import", "m.yaml").status == 0)
         let before = try folder.read("payout.sqlite")
         try folder.write("m.yaml", CampaignFolder.manifest.replacingOccurrences(of: old, with: new))
-        let result = try folder.payout("import", "m.yaml")
+        let result = try await folder.payout("import", "m.yaml")
         #expect(result.status == 2)
         #expect(result.stderr.split(separator: "\n").map(String.init) == [
             "m.yaml: campaign c1 changed since import: \(change)",

@@ -1,5 +1,6 @@
 import Foundation
 import PayoutKit
+import PayoutTestSupport
 import RedpackSandbox
 import Testing
 
@@ -21,11 +22,11 @@ import Testing
     @Test func legacyPKCS12Pays() async throws {
         try await withSandbox { sandbox in
             let legacy = sandbox.configuration.directory.appendingPathComponent("legacy.p12")
-            try openssl(["pkcs12", "-export", "-legacy", "-in", sandbox.clientCertificateFile.path,
-                         "-inkey", sandbox.clientKeyFile.path, "-passout", "pass:\(sandbox.configuration.mchID)",
-                         "-out", legacy.path])
-            let info = try openssl(["pkcs12", "-info", "-noout", "-legacy", "-in", legacy.path,
-                                    "-passin", "pass:\(sandbox.configuration.mchID)"])
+            try await openssl(["pkcs12", "-export", "-legacy", "-in", sandbox.clientCertificateFile.path,
+                               "-inkey", sandbox.clientKeyFile.path, "-passout", "pass:\(sandbox.configuration.mchID)",
+                               "-out", legacy.path])
+            let info = try await openssl(["pkcs12", "-info", "-noout", "-legacy", "-in", legacy.path,
+                                          "-passin", "pass:\(sandbox.configuration.mchID)"])
             #expect(info.contains("pbeWithSHA1And40BitRC2-CBC") || info.contains("pbeWithSHA1And3-KeyTripleDES-CBC"))
             let identity = try ClientIdentity(certificate: legacy.path, key: nil, password: sandbox.configuration.mchID)
             let client = RedpackClient(merchant: sandbox.merchant(), transport: TransportConfiguration(identity: identity, caFile: sandbox.caFile.path))
@@ -118,11 +119,11 @@ import Testing
             let body = fields.map { "<\($0.key)><![CDATA[\($0.value)]]></\($0.key)>" }.joined()
             let url = sandbox.endpoint + "/mmpaymkttransfers/sendredpack"
             let common = ["-sS", "--cacert", sandbox.caFile.path, "--data-binary", "<xml>\(body)</xml>", url]
-            let paid = try run("/usr/bin/curl", ["--cert", sandbox.clientCertificateFile.path, "--key", sandbox.clientKeyFile.path] + common)
+            let paid = try await run("/usr/bin/curl", ["--cert", sandbox.clientCertificateFile.path, "--key", sandbox.clientKeyFile.path] + common)
             #expect(paid.status == 0)
             #expect(paid.output.contains("<result_code>SUCCESS</result_code>"))
             #expect(sandbox.record.payments.count == 1)
-            let refused = try run("/usr/bin/curl", common)
+            let refused = try await run("/usr/bin/curl", common)
             #expect(refused.status != 0)
             #expect(sandbox.record.payments.count == 1)
         }
@@ -130,8 +131,8 @@ import Testing
 }
 
 @discardableResult
-func openssl(_ arguments: [String]) throws -> String {
-    let result = try run("/usr/bin/openssl", arguments)
+func openssl(_ arguments: [String]) async throws -> String {
+    let result = try await run("/usr/bin/openssl", arguments)
     guard result.status == 0 else { throw ProcessFailure(command: "openssl \(arguments.first ?? "")", output: result.output) }
     return result.output
 }
@@ -141,15 +142,9 @@ struct ProcessFailure: Error {
     var output: String
 }
 
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, outputData: Data) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self), data)
+/// Runs `executable arguments…` to completion: its exit status and its stdout and stderr together.
+/// Awaited, never waited for on a thread of the cooperative pool (see `runToCompletion`).
+func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String, outputData: Data) {
+    let (status, data) = try await runToCompletion(URL(fileURLWithPath: executable), arguments)
+    return (status, String(decoding: data, as: UTF8.self), data)
 }

@@ -5,7 +5,9 @@ import Glibc
 
 /// Headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`:
 /// requests on fd 3, answers and events on fd 4, each a JSON object ending in NUL) — no port,
-/// no WebSocket client, nothing to install beyond the browser.
+/// no WebSocket client, nothing to install beyond the browser. Its answers are awaited, polled
+/// with `Task.sleep` rather than a blocking `poll` that would hold one of the cooperative pool's
+/// two threads on the CI machine while the browser loads, renders or prints a page.
 final class HeadlessChromium {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -74,6 +76,7 @@ final class HeadlessChromium {
         close(commands)
         close(answers)
         var status: Int32 = 0
+        // Blocking, but briefly (the browser exits once its pipes close): a deinit cannot await.
         for _ in 0..<50 where waitpid(pid, &status, WNOHANG) == 0 {
             usleep(100_000)
         }
@@ -86,7 +89,7 @@ final class HeadlessChromium {
 
     /// Sends one command and returns its result; events that arrive meanwhile are kept.
     @discardableResult
-    func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Double = 30) throws -> [String: Any] {
+    func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Double = 30) async throws -> [String: Any] {
         nextID += 1
         var message: [String: Any] = ["id": nextID, "method": method, "params": params]
         if let session { message["sessionId"] = session }
@@ -98,7 +101,7 @@ final class HeadlessChromium {
         let id = nextID
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let reply = try receive(until: deadline, waitingFor: method)
+            let reply = try await receive(until: deadline, waitingFor: method)
             guard reply["id"] as? Int == id else {
                 events.append(reply)
                 continue
@@ -111,17 +114,18 @@ final class HeadlessChromium {
     }
 
     /// Waits for an event named `method` (perhaps already received) and returns its params.
-    func event(_ method: String, timeout: Double = 30) throws -> [String: Any] {
+    func event(_ method: String, timeout: Double = 30) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let index = events.firstIndex(where: { $0["method"] as? String == method }) {
                 return events.remove(at: index)["params"] as? [String: Any] ?? [:]
             }
-            events.append(try receive(until: deadline, waitingFor: method))
+            events.append(try await receive(until: deadline, waitingFor: method))
         }
     }
 
-    private func receive(until deadline: Date, waitingFor what: String) throws -> [String: Any] {
+    /// The next message, polled for every 5 ms until `deadline`.
+    private func receive(until deadline: Date, waitingFor what: String) async throws -> [String: Any] {
         while true {
             if let end = buffer.firstIndex(of: 0) {
                 let message = Array(buffer[..<end])
@@ -129,9 +133,13 @@ final class HeadlessChromium {
                 guard let object = try JSONSerialization.jsonObject(with: Data(message)) as? [String: Any] else { continue }
                 return object
             }
-            let wait = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
             var poller = pollfd(fd: answers, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, wait) > 0 else { throw Failure(description: "\(what): no answer from the browser in time") }
+            let ready = poll(&poller, 1, 0)
+            if ready == 0 && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+                continue
+            }
+            guard ready > 0 else { throw Failure(description: "\(what): no answer from the browser in time") }
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let count = chunk.withUnsafeMutableBytes { read(answers, $0.baseAddress, $0.count) }
             guard count > 0 else { throw Failure(description: "\(what): the browser exited") }

@@ -122,11 +122,10 @@ import Testing
 
 /// Runs one statement on a ledger file with the sqlite3 shell, `other` attached: how a test
 /// forces what the ledger would never do by itself.
-func sqlite(_ path: String, _ statement: String, attach other: String) throws {
+func sqlite(_ path: String, _ statement: String, attach other: String) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     process.arguments = [path, "ATTACH '\(other)' AS other; \(statement);"]
-    try process.run()
-    process.waitUntilExit()
+    try await ProcessExit(running: process).exited()
     #expect(process.terminationStatus == 0)
 }

@@ -17,11 +17,15 @@ enum PayoutProcess {
         var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
     }
 
-    /// Runs `payout arguments…` in `directory` to completion.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, in: directory, environment: environment)
-        process.process.waitUntilExit()
-        return process.result()
+    /// Runs `payout arguments…` in `directory` to completion, awaiting the exit rather than
+    /// blocking one of the cooperative pool's two threads (see `ProcessExit`), in one of the
+    /// `ChildProcessSlots`.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
+        try await ChildProcessSlots.shared.withSlot {
+            let process = try start(arguments, in: directory, environment: environment)
+            await process.exited()
+            return process.result()
+        }
     }
 
     static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Running {
@@ -41,14 +45,20 @@ enum PayoutProcess {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return Running(process: process, out: out, err: err)
+        let exit = try ProcessExit(running: process)
+        return Running(process: process, exit: exit, out: out, err: err)
     }
 
     struct Running {
         let process: Process
+        let exit: ProcessExit
         let out: URL
         let err: URL
+
+        /// Returns once the process has exited, without holding a thread while it runs.
+        func exited() async {
+            await exit.exited()
+        }
 
         func result() -> Result {
             let stdout = (try? Data(contentsOf: out)) ?? Data()
@@ -99,8 +109,8 @@ struct CampaignFolder {
         FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path)
     }
 
-    func payout(_ arguments: String..., environment: [String: String] = [:]) throws -> PayoutProcess.Result {
-        try PayoutProcess.run(arguments, in: url, environment: environment)
+    func payout(_ arguments: String..., environment: [String: String] = [:]) async throws -> PayoutProcess.Result {
+        try await PayoutProcess.run(arguments, in: url, environment: environment)
     }
 
     /// Points the manifest at an in-process sandbox, with its files and key, as a merchant's

@@ -47,16 +47,16 @@ import Testing
                 let asked = sandbox.record.queriesByBillNumber[bill].map { $0 - probed[bill, default: 0] }
                 #expect(asked == (truth[bill]?.status == .received ? 2 : 4), "line \(item.line): settled packets are never asked again")
             }
-            try Self.expectFigures(of: folder, match: truth, items: items)
+            try await Self.expectFigures(of: folder, match: truth, items: items)
         }
     }
 
     /// status --json and the exported report, against the sandbox's record.
-    static func expectFigures(of folder: CampaignFolder, match truth: [String: PacketState], items: [Ledger.ItemSnapshot]) throws {
+    static func expectFigures(of folder: CampaignFolder, match truth: [String: PacketState], items: [Ledger.ItemSnapshot]) async throws {
         let amount = Dictionary(uniqueKeysWithValues: items.map { ($0.billNumber ?? "", $0.amount.fen) })
         let received = truth.filter { $0.value.status == .received }
         let refunds = truth.values.compactMap { if case .refunded(_, let fen) = $0 { fen } else { nil } }
-        let status = try folder.payout("status", "m.yaml", "--json")
+        let status = try await folder.payout("status", "m.yaml", "--json")
         let packets = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])["packets"] as? [String: Any]
         let figures = { (name: String) in packets?[name] as? [String: Any] }
         #expect(figures("claimed")?["count"] as? Int == received.count)
@@ -67,7 +67,7 @@ import Testing
         #expect(packets?["discrepancies"] as? Int == 0)
         #expect(packets?["last_reconciled"] is String)
 
-        let export = try CSVTestParser.rows(try folder.payout("export", "m.yaml").stdout)
+        let export = try CSVTestParser.rows(try await folder.payout("export", "m.yaml").stdout)
         let header = export[0]
         let column = { (row: [String], name: String) -> String? in
             let cell = row[header.firstIndex(of: name)!]
@@ -118,7 +118,7 @@ import Testing
             let bill = try #require(forged.billNumber)
             sandbox.forceQueryStatus(billNumber: bill, status: .failed)
 
-            let first = try folder.payout("reconcile", "m.yaml", environment: environment)
+            let first = try await folder.payout("reconcile", "m.yaml", environment: environment)
             #expect(first.status == 75, "\(first.stderr)")
             #expect(first.stderr.contains("discrepancy: line \(forged.line) \(forged.openid) \(bill): gethbinfo FAILED: "
                 + "gethbinfo says FAILED (发放失败), but the ledger holds the item as sent"))
@@ -128,7 +128,7 @@ import Testing
             #expect(after.filter { $0.packetStatus == "RECEIVED" }.count == 2)
 
             sandbox.forceQueryStatus(billNumber: bill, status: nil)
-            let second = try folder.payout("reconcile", "m.yaml", "--json", environment: environment)
+            let second = try await folder.payout("reconcile", "m.yaml", "--json", environment: environment)
             #expect(second.status == 0, "\(second.stderr)")
             let outcome = try #require(try JSONSerialization.jsonObject(with: second.stdoutData) as? [String: Any])
             #expect(outcome["asked"] as? Int == 1, "only the packet still unsettled")
@@ -143,29 +143,29 @@ import Testing
 @Suite struct ReconcileCrashTests {
     @Test func aKilledPassResumesLosingNothingAndAskingNoSettledPacketTwice() async throws {
         let count = 150
-        let (folder, sandbox) = try CampaignFolder.external(
+        let (folder, sandbox) = try await CampaignFolder.external(
             count: count, sandboxArguments: ["--claim", "0.7:1", "--refund-after", "3", "--seed", "11"])
         defer {
             sandbox.stop()
             folder.remove()
         }
-        #expect(try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
+        #expect(try await folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
         let probed = try sandbox.queries()
-        usleep(2_000_000)
+        try await Task.sleep(for: .seconds(2))
         let killed = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
         let deadline = Date().addingTimeInterval(30)
         while (try sandbox.queries().count) < 30, killed.process.isRunning, Date() < deadline {
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         kill(killed.process.processIdentifier, SIGKILL)
-        killed.process.waitUntilExit()
+        await killed.exited()
         _ = killed.result()
         let beforeResume = try await withLedger(folder) { try await $0.items("c1") }
         let settled = beforeResume.filter { $0.packetStatus == "RECEIVED" }.compactMap(\.billNumber)
         #expect(!settled.isEmpty, "the killed pass committed answers")
         #expect(beforeResume.contains { $0.packetStatus == nil }, "and was killed midway")
 
-        let resumed = try folder.payout("reconcile", "m.yaml", environment: sandbox.environment)
+        let resumed = try await folder.payout("reconcile", "m.yaml", environment: sandbox.environment)
         #expect([0, 75].contains(resumed.status), "\(resumed.stderr)")
         let answers = try sandbox.queries().mapValues { Array($0) }.reduce(into: [String: [String]]()) { answers, entry in
             answers[entry.key] = Array(entry.value.dropFirst(probed[entry.key]?.count ?? 0))
@@ -183,19 +183,19 @@ import Testing
     }
 
     @Test func ctrlCFinishesAndRecordsTheQueriesInFlight() async throws {
-        let (folder, sandbox) = try CampaignFolder.external(count: 100, sandboxArguments: ["--latency", "200"])
+        let (folder, sandbox) = try await CampaignFolder.external(count: 100, sandboxArguments: ["--latency", "200"])
         defer {
             sandbox.stop()
             folder.remove()
         }
-        #expect(try folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
+        #expect(try await folder.payout("run", "m.yaml", "--quiet", environment: sandbox.environment).status == 0)
         let reconcile = try PayoutProcess.start(["reconcile", "m.yaml"], in: folder.url, environment: sandbox.environment)
         let deadline = Date().addingTimeInterval(30)
         while (try sandbox.queries().count) < 20, reconcile.process.isRunning, Date() < deadline {
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         reconcile.process.interrupt()
-        reconcile.process.waitUntilExit()
+        await reconcile.exited()
         let result = reconcile.result()
         #expect(reconcile.process.terminationStatus == 75, "\(result.stderr)")
         #expect(result.stderr.contains("stopped: interrupted; the queries in flight were finished and recorded. Run again to resume."))
@@ -209,15 +209,15 @@ import Testing
 
 /// The demo's bundled sandbox (`endpoint: sandbox`) between commands.
 @Suite struct BundledSandboxTests {
-    @Test func itRemembersWhatItPaidBesideTheLedgerAndForgetsItWithTheLedger() throws {
+    @Test func itRemembersWhatItPaidBesideTheLedgerAndForgetsItWithTheLedger() async throws {
         let folder = try generatedCampaign(count: 20)
         defer { folder.remove() }
-        #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
+        #expect(try await folder.payout("run", "m.yaml", "--quiet").status == 0)
         let state = folder.url.appendingPathComponent("payout.sqlite.sandbox")
         let mode = try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int
         #expect(mode == 0o600, "it holds recipients' data")
 
-        let reconcile = try folder.payout("reconcile", "m.yaml", "--json")
+        let reconcile = try await folder.payout("reconcile", "m.yaml", "--json")
         let outcome = try #require(try JSONSerialization.jsonObject(with: reconcile.stdoutData) as? [String: Any])
         #expect(outcome["asked"] as? Int == 20)
         #expect(outcome["unanswered"] as? Int == 0, "a later sandbox knows every packet an earlier one paid")
@@ -225,7 +225,7 @@ import Testing
         for file in ["payout.sqlite", "payout.sqlite-wal", "payout.sqlite-shm"] where folder.exists(file) {
             try FileManager.default.removeItem(at: folder.url.appendingPathComponent(file))
         }
-        #expect(try folder.payout("run", "m.yaml", "--quiet").status == 0)
+        #expect(try await folder.payout("run", "m.yaml", "--quiet").status == 0)
         let lines = try String(contentsOf: state, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 20, "a new ledger meets a new sandbox")
     }

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func twoLedgersFedByIdenticalPrefixesNeverShareABillNumber() async throws {
-        let (first, sandbox) = try CampaignFolder.external(count: 20)
+        let (first, sandbox) = try await CampaignFolder.external(count: 20)
         let second = try Self.sibling(of: sandbox, campaign: "c2", recipients: Self.recipients(20, amount: 300))
         defer {
             sandbox.stop()
@@ -36,17 +36,17 @@ import Testing
         }
         let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
         for folder in [first, second] {
-            #expect(try folder.payout("import", "m.yaml", environment: environment).status == 0)
+            #expect(try await folder.payout("import", "m.yaml", environment: environment).status == 0)
         }
         // The prefix each ledger drew before the registry existed, forced equal: what made
         // two ledgers hand out the same numbers every day.
-        try sqlite(second.ledgerPath, """
+        try await sqlite(second.ledgerPath, """
             UPDATE ledger_settings SET value = (SELECT value FROM other.ledger_settings WHERE name = 'bill_number_prefix')
             WHERE name = 'bill_number_prefix'
             """, attach: first.ledgerPath)
         let runs = try [first, second].map { try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: $0.url, environment: environment) }
         for run in runs {
-            run.process.waitUntilExit()
+            await run.exited()
             #expect(run.result().status == 0, "\(run.result().stderr)")
         }
         var numbers: [String] = []
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func theSameCampaignInASecondLedgerIsRefusedUnlessItSaysRepeatOf() async throws {
-        let (first, sandbox) = try CampaignFolder.external(count: 5)
+        let (first, sandbox) = try await CampaignFolder.external(count: 5)
         let copy = try CampaignFolder(manifest: String(decoding: try first.read("m.yaml"), as: UTF8.self)
             .replacingOccurrences(of: "sbx/", with: sandbox.directory.path + "/"), recipients: String(decoding: try first.read("r.csv"), as: UTF8.self))
         let renamed = try CampaignFolder(manifest: String(decoding: try copy.read("m.yaml"), as: UTF8.self)
@@ -71,15 +71,15 @@ import Testing
             [first, copy, renamed].forEach { $0.remove() }
         }
         let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
-        #expect(try first.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
+        #expect(try await first.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
         let firstLedger = RunLockPath.real(first.ledgerPath)
 
-        let sameID = try copy.payout("run", "m.yaml", "--quiet", environment: environment)
+        let sameID = try await copy.payout("run", "m.yaml", "--quiet", environment: environment)
         #expect(sameID.status == 2, "\(sameID.stderr)")
         #expect(sameID.stderr.contains("m.yaml: the campaign id c1 is already imported into the ledger \(firstLedger): "
             + "a campaign is paid from one ledger only (importing it again would pay everyone twice); "
             + "to go on paying it, run it with --ledger \(firstLedger)"), "\(sameID.stderr)")
-        let sameList = try renamed.payout("run", "m.yaml", "--quiet", environment: environment)
+        let sameList = try await renamed.payout("run", "m.yaml", "--quiet", environment: environment)
         #expect(sameList.status == 2, "\(sameList.stderr)")
         #expect(sameList.stderr.contains("a recipients file identical to this one is already imported as campaign c1 into the ledger \(firstLedger)"))
         #expect(!FileManager.default.fileExists(atPath: copy.ledgerPath) && !FileManager.default.fileExists(atPath: renamed.ledgerPath),
@@ -87,12 +87,12 @@ import Testing
         #expect(try sandbox.entries().filter { $0.api == "sendredpack" }.count == 5, "nothing more was sent")
 
         try renamed.write("m.yaml", String(decoding: try renamed.read("m.yaml"), as: UTF8.self) + "repeat_of: c1\n")
-        #expect(try renamed.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
+        #expect(try await renamed.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
         let paid = try sandbox.entries().filter { $0.api == "sendredpack" && $0.paid }
         #expect(paid.count == 10, "the deliberate repeat pays the list a second time, under new numbers")
         #expect(Set(paid.map(\.billno)).count == 10)
 
-        let listing = try first.payout("campaigns", "--json", environment: environment)
+        let listing = try await first.payout("campaigns", "--json", environment: environment)
         #expect(listing.status == 0, "\(listing.stderr)")
         let campaigns = try #require(try JSONSerialization.jsonObject(with: listing.stdoutData) as? [[String: Any]])
         #expect(campaigns.map { $0["campaign"] as? String } == ["c1", "c1-again"])
@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func aCopyOfALedgerIsRefusedWhileTheOriginalIsThere() async throws {
-        let (first, sandbox) = try CampaignFolder.external(count: 5)
+        let (first, sandbox) = try await CampaignFolder.external(count: 5)
         let copy = try CampaignFolder(manifest: String(decoding: try first.read("m.yaml"), as: UTF8.self)
             .replacingOccurrences(of: "sbx/", with: sandbox.directory.path + "/"), recipients: String(decoding: try first.read("r.csv"), as: UTF8.self))
         defer {
@@ -111,18 +111,18 @@ import Testing
             copy.remove()
         }
         let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
-        #expect(try first.payout("import", "m.yaml", environment: environment).status == 0)
+        #expect(try await first.payout("import", "m.yaml", environment: environment).status == 0)
         try FileManager.default.copyItem(atPath: first.ledgerPath, toPath: copy.ledgerPath)
-        let refused = try copy.payout("run", "m.yaml", "--quiet", environment: environment)
+        let refused = try await copy.payout("run", "m.yaml", "--quiet", environment: environment)
         #expect(refused.status == 2, "\(refused.stderr)")
         #expect(refused.stderr.contains("\(RunLockPath.real(copy.ledgerPath)): this ledger is a copy of the ledger \(RunLockPath.real(first.ledgerPath))"),
                 "\(refused.stderr)")
         #expect(try sandbox.entries().isEmpty, "nothing was sent from the copy")
-        #expect(try first.payout("run", "m.yaml", "--quiet", environment: environment).status == 0, "the original pays")
+        #expect(try await first.payout("run", "m.yaml", "--quiet", environment: environment).status == 0, "the original pays")
     }
 
     @Test func twoConcurrentRunsOfOneMerchantStayWithinItsQuota() async throws {
-        let (first, sandbox) = try CampaignFolder.external(count: 15, perMinute: 20)
+        let (first, sandbox) = try await CampaignFolder.external(count: 15, perMinute: 20)
         let second = try Self.sibling(of: sandbox, campaign: "c2", recipients: Self.recipients(15, amount: 300), limits: "  per_minute: 20\n")
         defer {
             sandbox.stop()
@@ -132,7 +132,7 @@ import Testing
         let environment = Self.environment(sandbox, home: first.url.appendingPathComponent("home"))
         let runs = try [first, second].map { try PayoutProcess.start(["run", "m.yaml", "--quiet"], in: $0.url, environment: environment) }
         for run in runs {
-            run.process.waitUntilExit()
+            await run.exited()
             #expect(run.result().status == 0, "\(run.result().stderr)")
         }
         let starts = try sandbox.entries().filter { $0.api == "sendredpack" }.compactMap { $0.time.flatMap(BeijingTime.date(fromISO8601:)) }
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func aRecipientInThreeCampaignsOnOneDayGetsTheCapsWorthAndTheThirdWaits() async throws {
-        let (folder, sandbox) = try CampaignFolder.external(count: 1)
+        let (folder, sandbox) = try await CampaignFolder.external(count: 1)
         let shared = "oSharedRecipient0000000000000"
         let capped = "  per_minute: 6000\n  per_user_daily_count: 2\n"
         let campaigns = try (1...3).map { index in
@@ -156,9 +156,9 @@ import Testing
         }
         let environment = Self.environment(sandbox, home: folder.url.appendingPathComponent("home"))
         for campaign in campaigns.prefix(2) {
-            #expect(try campaign.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
+            #expect(try await campaign.payout("run", "m.yaml", "--quiet", environment: environment).status == 0)
         }
-        let third = try campaigns[2].payout("run", "m.yaml", "--no-wait", environment: environment)
+        let third = try await campaigns[2].payout("run", "m.yaml", "--no-wait", environment: environment)
         #expect(third.status == 75, "\(third.stderr)")
         #expect(third.stderr.contains("stopped: 1 items wait because their recipients reached the daily caps"), "\(third.stderr)")
         let item = try #require(try await withLedger(campaigns[2]) { try await $0.items("day3") }.first)

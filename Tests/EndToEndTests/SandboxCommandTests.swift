@@ -26,10 +26,10 @@ import Testing
     ]
 
     @Test(arguments: badFlags)
-    func badValueIsRefusedNamingTheFlag(_ flag: BadFlag) throws {
+    func badValueIsRefusedNamingTheFlag(_ flag: BadFlag) async throws {
         let folder = try CampaignFolder(recipients: nil)
         defer { folder.remove() }
-        let result = try PayoutProcess.run(["sandbox", "--dir", "sbx"] + flag.arguments, in: folder.url)
+        let result = try await PayoutProcess.run(["sandbox", "--dir", "sbx"] + flag.arguments, in: folder.url)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains(flag.message), "\(result.stderr)")
         #expect(!folder.exists("sbx"), "nothing was started")
@@ -38,7 +38,7 @@ import Testing
     @Test func claimWordingAndClockOffsetReachTheRunningSandbox() async throws {
         let folder = try CampaignFolder(recipients: nil)
         defer { folder.remove() }
-        let sandbox = try SandboxProcess.start(in: folder, arguments: [
+        let sandbox = try await SandboxProcess.start(in: folder, arguments: [
             "--claim", "1:0", "--sign-error-wording", "legacy", "--clock-offset", "-90000",
         ])
         defer { sandbox.stop() }
@@ -65,7 +65,7 @@ import Testing
     @Test func refundAfterAndBillNumberTTLReachTheRunningSandbox() async throws {
         let folder = try CampaignFolder(recipients: nil)
         defer { folder.remove() }
-        let sandbox = try SandboxProcess.start(in: folder, arguments: ["--refund-after", "1", "--billno-ttl", "1"])
+        let sandbox = try await SandboxProcess.start(in: folder, arguments: ["--refund-after", "1", "--billno-ttl", "1"])
         defer { sandbox.stop() }
         let client = try sandbox.client()
         defer { client.shutdown() }

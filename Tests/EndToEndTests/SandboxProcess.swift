@@ -1,6 +1,6 @@
 import Foundation
-import Glibc
 import PayoutKit
+import PayoutTestSupport
 
 /// `payout sandbox` as a separate process, outliving the runs a test kills.
 struct SandboxProcess {
@@ -10,7 +10,14 @@ struct SandboxProcess {
     let directory: URL
     let journal: URL
 
-    static func start(in folder: CampaignFolder, arguments: [String] = []) throws -> SandboxProcess {
+    /// Starts the sandbox and waits for its `listening` line, polling with `Task.sleep`: a
+    /// blocking sleep would hold one of the cooperative pool's two threads (see `ProcessExit`).
+    /// Its start-up (certificates, keys) takes one of the `ChildProcessSlots`; serving does not.
+    static func start(in folder: CampaignFolder, arguments: [String] = []) async throws -> SandboxProcess {
+        try await ChildProcessSlots.shared.withSlot { try await launch(in: folder, arguments: arguments) }
+    }
+
+    private static func launch(in folder: CampaignFolder, arguments: [String]) async throws -> SandboxProcess {
         let journal = folder.url.appendingPathComponent("journal.jsonl")
         let running = try PayoutProcess.start(
             ["sandbox", "--dir", "sbx", "--port", "0", "--journal", journal.path] + arguments, in: folder.url)
@@ -27,7 +34,7 @@ struct SandboxProcess {
                 return SandboxProcess(running: running, port: port, apiKey: fields["api_key"] ?? "",
                                       directory: folder.url.appendingPathComponent("sbx"), journal: journal)
             }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         running.process.terminate()
         throw ProcessFailure(command: "payout sandbox", output: "no listening line within 20 s")
@@ -63,6 +70,7 @@ struct SandboxProcess {
 
     func stop() {
         running.process.interrupt()
+        // Blocking, but briefly (the sandbox exits at once on SIGINT): stop() runs in `defer`, which cannot await.
         running.process.waitUntilExit()
         _ = running.result()
     }
@@ -97,9 +105,9 @@ struct SandboxProcess {
 
 extension CampaignFolder {
     /// A campaign of `count` generated recipients paying through an external sandbox.
-    static func external(count: Int, sandboxArguments: [String] = [], perMinute: Int = 6000) throws -> (CampaignFolder, SandboxProcess) {
+    static func external(count: Int, sandboxArguments: [String] = [], perMinute: Int = 6000) async throws -> (CampaignFolder, SandboxProcess) {
         let folder = try generatedCampaign(count: count)
-        let sandbox = try SandboxProcess.start(in: folder, arguments: sandboxArguments)
+        let sandbox = try await SandboxProcess.start(in: folder, arguments: sandboxArguments)
         let manifest = CampaignFolder.manifest
             .components(separatedBy: "merchant:")[0] + sandbox.merchantSection + "\nlimits:\n  per_minute: \(perMinute)\n  quiet_hours: \"off\"\n"
         try folder.write("m.yaml", manifest)

@@ -30,12 +30,12 @@ import Testing
 
     @Test(arguments: SignErrorWording.allCases)
     func wrongKeyRunExitsThreeWithEitherWording(_ wording: SignErrorWording) async throws {
-        let (folder, sandbox) = try CampaignFolder.external(count: 5, sandboxArguments: ["--sign-error-wording", wording.rawValue])
+        let (folder, sandbox) = try await CampaignFolder.external(count: 5, sandboxArguments: ["--sign-error-wording", wording.rawValue])
         defer {
             sandbox.stop()
             folder.remove()
         }
-        let run = try folder.payout("run", "m.yaml", "--quiet", environment: ["PAYOUT_TEST_API_KEY": Self.wrongKey])
+        let run = try await folder.payout("run", "m.yaml", "--quiet", environment: ["PAYOUT_TEST_API_KEY": Self.wrongKey])
         #expect(run.status == 3, "\(run.stderr)")
         #expect(run.stderr.contains("check merchant.api_key"), "\(run.stderr)")
         #expect(!(run.stdout + run.stderr).contains(Self.wrongKey), "the key never appears in output")

@@ -9,15 +9,15 @@ import Testing
     /// if the window grows past the old fixed size and curl opens the connections for it.
     /// The run and the sandbox are processes of their own, so the ratio, read from the
     /// sandbox's journal, does not depend on how busy this test process is.
-    @Test func answersAtOneAndAHalfSecondsStillGetTheQuota() throws {
+    @Test func answersAtOneAndAHalfSecondsStillGetTheQuota() async throws {
         let count = 450
-        let (folder, sandbox) = try CampaignFolder.external(
+        let (folder, sandbox) = try await CampaignFolder.external(
             count: count, sandboxArguments: ["--latency", "1500:500", "--per-minute", "1800"], perMinute: 1800)
         defer {
             sandbox.stop()
             folder.remove()
         }
-        let run = try folder.payout("run", "m.yaml", "--json", environment: sandbox.environment)
+        let run = try await folder.payout("run", "m.yaml", "--json", environment: sandbox.environment)
         #expect(run.status == 0)
         let progress = try run.stdout.split(separator: "\n").compactMap {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["progress"] as? [String: Any]
@@ -34,13 +34,13 @@ import Testing
         #expect(median >= 1000 && median <= 2100)
     }
 
-    @Test func jsonProgressShowsTheWindowAndTheMedianLatency() throws {
-        let (folder, sandbox) = try CampaignFolder.external(count: 40, sandboxArguments: ["--latency", "200"])
+    @Test func jsonProgressShowsTheWindowAndTheMedianLatency() async throws {
+        let (folder, sandbox) = try await CampaignFolder.external(count: 40, sandboxArguments: ["--latency", "200"])
         defer {
             sandbox.stop()
             folder.remove()
         }
-        let run = try folder.payout("run", "m.yaml", "--json", "--max-in-flight", "4", environment: sandbox.environment)
+        let run = try await folder.payout("run", "m.yaml", "--json", "--max-in-flight", "4", environment: sandbox.environment)
         #expect(run.status == 0)
         let progress = try run.stdout.split(separator: "\n").compactMap {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["progress"] as? [String: Any]
@@ -52,7 +52,7 @@ import Testing
         let median = try #require(progress.last?["median_latency_ms"] as? Int)
         #expect(median >= 200 && median < 2000)
 
-        let refused = try folder.payout("run", "m.yaml", "--max-in-flight", "0", environment: sandbox.environment)
+        let refused = try await folder.payout("run", "m.yaml", "--max-in-flight", "0", environment: sandbox.environment)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--max-in-flight must be between 1 and 256"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PayoutKit
+import PayoutTestSupport
 import Testing
 
 /// The item state machine has one list of transitions, `ItemTransition.all`. These tests hold
@@ -335,7 +336,7 @@ import Testing
     ]
 
     @Test(arguments: mutants)
-    func theCheckerFindsAPlantedBug(_ mutant: Mutant) throws {
+    func theCheckerFindsAPlantedBug(_ mutant: Mutant) async throws {
         let source = try String(contentsOf: Self.model, encoding: .utf8)
         try #require(source.components(separatedBy: mutant.original).count == 2,
                      "the model no longer has, exactly once, the line this mutant changes: \(mutant.original)")
@@ -343,7 +344,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         try source.replacingOccurrences(of: mutant.original, with: mutant.replacement).write(to: copy, atomically: true, encoding: .utf8)
 
-        let (status, output) = try Self.modelcheck("--model", copy.path, "--configuration", "\(mutant.configuration)", mutant.searched)
+        let (status, output) = try await Self.modelcheck("--model", copy.path, "--configuration", "\(mutant.configuration)", mutant.searched)
         try #require(status != 2, "\(output)")
         #expect(status == 1, "spin found no violation of \(mutant.searched):\n\(output)")
         #expect(output.contains("\(mutant.searched) ") && output.contains("VIOLATED"), "\(output)")
@@ -352,17 +353,9 @@ import Testing
 
     /// Runs Scripts/modelcheck; its exit status and everything it printed. Status 2 means
     /// spin or gcc is missing, and says to run Scripts/setup-test-tools.
-    static func modelcheck(_ arguments: String...) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("Scripts/modelcheck")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    static func modelcheck(_ arguments: String...) async throws -> (Int32, String) {
+        let (status, output) = try await runToCompletion(root.appendingPathComponent("Scripts/modelcheck"), arguments)
+        return (status, String(decoding: output, as: UTF8.self))
     }
 }
 
