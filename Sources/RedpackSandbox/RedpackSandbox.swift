@@ -104,6 +104,11 @@ public final class RedpackSandbox: Sendable {
         api.setFaults(systemError: systemError, lost: lost, sendFailed: sendFailed)
     }
 
+    /// Changes how long each answer takes while running (before jitter and slow answers).
+    public func setLatency(_ latency: Duration) {
+        api.setLatency(latency)
+    }
+
     /// Every answer bad this way from now on (the sandbox still pays first), until nil.
     public func forceBadAnswer(_ kind: BadAnswer?) {
         api.forceBadAnswer(kind)

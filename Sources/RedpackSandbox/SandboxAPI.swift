@@ -40,6 +40,7 @@ final class SandboxAPI: Sendable {
         var sendFailedProbability: Double
         var forcedBadAnswer: BadAnswer?
         var stateFile: SandboxStateFile?
+        var latency: Duration
     }
 
     let configuration: SandboxConfiguration
@@ -53,7 +54,7 @@ final class SandboxAPI: Sendable {
         var initial = State(
             random: SeededRandom(seed: configuration.seed), balance: configuration.balance,
             systemErrorProbability: configuration.systemErrorProbability, lostProbability: configuration.lostProbability,
-            sendFailedProbability: configuration.sendFailedProbability)
+            sendFailedProbability: configuration.sendFailedProbability, latency: configuration.latency)
         if let url = configuration.stateFile {
             let file = try SandboxStateFile(url: url)
             file.payments.forEach { initial.restore($0) }
@@ -88,6 +89,10 @@ final class SandboxAPI: Sendable {
         }
     }
 
+    func setLatency(_ latency: Duration) {
+        state.withLock { $0.latency = latency }
+    }
+
     /// Every answer bad this way from now on, until cleared with nil.
     func forceBadAnswer(_ kind: BadAnswer?) {
         state.withLock { $0.forcedBadAnswer = kind }
@@ -106,7 +111,7 @@ final class SandboxAPI: Sendable {
             let jitter = configuration.latencyJitter.milliseconds
             let offset = jitter > 0 ? Int.random(in: -jitter...jitter, using: &state.random) : 0
             let slow = state.random.chance(configuration.slowProbability) ? configuration.slowDelay.milliseconds : 0
-            return Duration.milliseconds(max(0, configuration.latency.milliseconds + offset) + slow)
+            return Duration.milliseconds(max(0, state.latency.milliseconds + offset) + slow)
         }
         switch path {
         case "/mmpaymkttransfers/sendredpack":

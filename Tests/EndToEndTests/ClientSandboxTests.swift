@@ -229,8 +229,11 @@ import Testing
     /// Answers take 100 ms so that the 40 sends of a burst are all on the wire at once even
     /// when the machine is busy (at 20 ms a busy test process started them so spread out
     /// that a few reused a connection, and only 30 were opened).
+    /// Answers take a second, so the 40 concurrent requests are surely on the wire together
+    /// however busy the machine (at 100 ms, a loaded CI host started some only after others
+    /// had finished, and they shared connections).
     @Test func connectionPoolFollowsTheWindow() async throws {
-        try await withSandboxClient({ $0.latency = .milliseconds(100) }) { sandbox, client in
+        try await withSandboxClient({ $0.latency = .seconds(1) }) { sandbox, client in
             let concurrently = {
                 await withTaskGroup(of: Void.self) { group in
                     for _ in 0..<40 { group.addTask { _ = await client.send(redpack()) } }
@@ -241,8 +244,11 @@ import Testing
             let wide = sandbox.record.connections
             #expect(wide > 30)
             client.keepConnections(4)
+            // Each answer lets curl close one connection over the new limit: 40 quick ones.
+            sandbox.setLatency(.zero)
             for _ in 0..<40 { _ = await client.send(redpack()) }
             #expect(sandbox.record.connections == wide, "one at a time reuses what is open")
+            sandbox.setLatency(.seconds(1))
             await concurrently()
             #expect(sandbox.record.connections >= wide + 30, "only 4 were kept open")
             #expect(sandbox.record.payments.count == 120)
