@@ -211,6 +211,34 @@ import Testing
         #expect(!(await api.requests.contains(.send(cNumber))))
     }
 
+    /// Claimed items the quiet hours keep are handed back when the pause begins: a run
+    /// killed during the night leaves them never sent, so the next run admits them through
+    /// the new day's caps, instead of `sending` — on the wire, for all it could tell.
+    @Test func claimedItemsAreHandedBackWhenTheQuietHoursBegin() async throws {
+        let ledger = InMemoryLedger(amounts: [100, 200])
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        let clock = Base.frozen(midnight.addingTimeInterval(-30))
+        await ledger.crashOnPause()
+        await #expect(throws: InMemoryLedger.Crash.self) {
+            try await Base.run(ledger, ScriptedAPI(clock: clock), clock: clock) {
+                $0.perMinute = 1
+                $0.quietHours = .default
+            }
+        }
+        let kept = try #require(await ledger.item(line: 3))
+        #expect(kept.state == .pending && kept.billNumber != nil && kept.claimedAt == nil,
+                "claimed before midnight, never sent, handed back with its number")
+
+        let caps = DailyCaps(count: 1, amount: Amount(fen: 100_000))
+        await Self.paidElsewhere(kept.openid, on: midnight.addingTimeInterval(9 * 3600), merchant: ledger.merchant, caps: caps)
+        let morning = Base.frozen(midnight.addingTimeInterval(9 * 3600))
+        let end = try await Base.run(ledger, ScriptedAPI(clock: morning), clock: morning) {
+            $0.dailyCaps = caps
+            $0.noWait = true
+        }
+        #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: midnight)), "the new day's caps apply to it")
+    }
+
     /// Another campaign of the merchant charged `openid` its caps on `day`.
     static func paidElsewhere(_ openid: String, on day: Date, merchant: InMemoryMerchant, caps: DailyCaps) async {
         let other = UnclaimedItem(id: 10_000, line: 2, openid: openid, amount: Amount(fen: 100), attempts: 0)

@@ -149,6 +149,17 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         }
     }
 
+    /// Claimed items that cannot start before the pause ends, to hand back now: a run killed
+    /// during the quiet hours then leaves them never sent — admitted through the caps on the
+    /// day they are sent — rather than `sending`, which the next run must take for on the wire.
+    mutating func handBackForPause() -> [WorkItem] {
+        guard pausedUntil != nil, stopReason == nil, !claimed.isEmpty else { return [] }
+        let items = claimed
+        claimed = []
+        retryQueue += items.map(\.handedBack)
+        return items
+    }
+
     private mutating func pause(_ pause: RunPause, reason: String, observe: (RunEvent) -> Void) {
         let until = pause.until
         if settings.noWait {

@@ -107,6 +107,8 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
         while true {
             let now = clock.now()
             state.updatePause(now: now, observe: observe)
+            let handedBack = state.handBackForPause()
+            if !handedBack.isEmpty { try await ledger.release(handedBack) }
             let pauses = state.takeUnrecordedPauses()
             if !pauses.isEmpty { try await ledger.recordPauses(pauses, run: run) }
             wake(at: state.pauseDeadline, state: &state, group: &group)

@@ -36,6 +36,7 @@ actor InMemoryLedger: RunLedger {
     /// Each run's start, pauses and end, by run number.
     private(set) var runs: [(started: Date, pauses: [RunPause], end: RunEnd?)] = []
     private var crashesOnRecord = 0
+    private var crashesOnPause = false
     let campaign: CampaignRecord
     /// The merchant registry the ledger's runs share: numbers go on across runs.
     nonisolated let merchant = InMemoryMerchant()
@@ -52,6 +53,11 @@ actor InMemoryLedger: RunLedger {
                                  nickName: "天虹百货", sceneID: nil),
             recipientsPath: "r.csv", recipientsFingerprint: "", extraColumns: [], itemCount: amounts.count,
             total: Amount(fen: amounts.reduce(0, +)), itemIDs: 1...max(1, amounts.count), importedAt: "")
+    }
+
+    /// The next pause the run writes crashes it instead: a kill during the quiet hours.
+    func crashOnPause() {
+        crashesOnPause = true
     }
 
     /// The next `count` calls to `record` crash instead of committing.
@@ -128,6 +134,10 @@ actor InMemoryLedger: RunLedger {
     }
 
     func recordPauses(_ pauses: [RunPause], run: Int) throws {
+        if crashesOnPause {
+            crashesOnPause = false
+            throw Crash()
+        }
         runs[run - 1].pauses += pauses
     }
 
