@@ -34,6 +34,24 @@ import Testing
         }
     }
 
+    /// A handed-back item is marked `sending` under the number it holds, once: the mark is
+    /// refused for an item no longer pending under it.
+    @Test func aPendingItemIsMarkedSendingUnderItsOwnNumberOnly() async throws {
+        try await ReportLedger.with(amounts: [100, 200]) { fixture in
+            let claimed = try await fixture.claim(1)
+            try await fixture.ledger.release(claimed)
+            let now = ReportLedger.morning.addingTimeInterval(60)
+            var item = claimed[0]
+            item.state = .pending
+            let marked = try await fixture.ledger.markSending(item, now: now)
+            #expect(marked.state == .sending && marked.firstRequestAt == now)
+            #expect(try await fixture.item(item.id)?.state == .sending)
+            let carried = try #require(try await fixture.ledger.openWork("c1").carried.first { $0.id == item.id })
+            #expect(carried.firstRequestAt == now, "aged from the mark")
+            await #expect(throws: LedgerError.self) { try await fixture.ledger.markSending(item, now: now) }
+        }
+    }
+
     @Test func onlyAHistoryRowNamingTheNewNumberLetsTheNumberChange() async throws {
         try await ReportLedger.with(amounts: [100, 200, 300]) { fixture in
             let items = try await fixture.claim(2)

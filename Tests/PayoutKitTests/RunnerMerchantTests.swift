@@ -61,6 +61,26 @@ import Testing
         #expect(await ledger.item(line: 2)?.billNumber == nil)
     }
 
+    /// An item sent from `pending` (handed back, or reissued) is marked `sending` first: a
+    /// crash during its request leaves it "maybe on the wire", aged from then, not looking
+    /// never sent.
+    @Test func aHandedBackItemIsMarkedSendingBeforeItsRequest() async throws {
+        let ledger = InMemoryLedger(amounts: [1000, 2000])
+        let api = ScriptedAPI(sends: [Base.openid(0): [.answer(Base.failure("NOTENOUGH", "余额不足"))]])
+        _ = try await Base.run(ledger, api, inFlight: 1...1)
+        let released = try #require(await ledger.item(line: 3))
+        #expect(released.state == .pending && released.claimedAt == nil)
+
+        await ledger.crashOnRecord(ofItem: released.id)
+        let later = Base.morning.addingTimeInterval(3600)
+        await #expect(throws: InMemoryLedger.Crash.self) {
+            try await Base.run(ledger, api, inFlight: 1...1, clock: Base.frozen(later))
+        }
+        let crashed = try #require(await ledger.item(line: 3))
+        #expect(await api.requests.last == .send(try #require(released.billNumber)), "its request went out")
+        #expect(crashed.state == .sending && crashed.claimedAt == later, "on the wire for all the next run knows, since then")
+    }
+
     /// A run that waits past midnight before its first claim probes the new day's numbers.
     @Test func aNewDaysFirstNumbersAreProbedBeforeTheyAreGiven() async throws {
         let ledger = InMemoryLedger(amounts: [1000, 1000])

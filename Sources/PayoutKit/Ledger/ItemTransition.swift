@@ -54,7 +54,9 @@ public struct ItemTransition: Sendable, Hashable {
     public static let all: [ItemTransition] = [
         claim,
         release,
-        // A released item keeps its number; a later run sends it from `pending`.
+        // A released or reissued item keeps its number and is marked `sending` again (`claim`,
+        // `Ledger.markSending`) before its request; answers straight from `pending` were how
+        // earlier versions recorded it, and the model keeps them as safe.
         ItemTransition(.pending, .paid, .sent),
         ItemTransition(.pending, .unpaid, .failed),
         ItemTransition(.pending, .unknown, .retrying),

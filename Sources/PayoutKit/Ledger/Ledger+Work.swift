@@ -103,6 +103,24 @@ extension Ledger: RunLedger {
         }
     }
 
+    /// The `claim` transition for an item that keeps its number: a crash during the request
+    /// then leaves it "maybe on the wire" — spaced, counted against the quota, and aged from
+    /// now — as it leaves a freshly claimed item, not looking never sent.
+    public func markSending(_ item: WorkItem, now: Date) throws -> WorkItem {
+        let db = try db
+        try db.prepare("""
+            UPDATE items SET state = '\(ItemTransition.claim.to)', claimed_at = ?
+            WHERE id = ? AND state = '\(ItemTransition.claim.from)' AND bill_number = ?
+            """).run([.real(now.timeIntervalSince1970), .integer(item.id), .text(item.billNumber.rawValue)])
+        guard db.changes == 1 else {
+            throw LedgerError("ledger: item \(item.id) is no longer pending under bill number \(item.billNumber): not sent")
+        }
+        var marked = item
+        marked.state = ItemTransition.claim.to
+        marked.firstRequestAt = now
+        return marked
+    }
+
     /// When the last `limit` requests of this ledger's merchant started: a new run honours
     /// the per-minute quota across the end of the previous one (crashed or not).
     public func recentRequestStarts(limit: Int) throws -> [Date] {

@@ -14,6 +14,9 @@ public protocol RunLedger: Sendable {
     func claim(_ items: [UnclaimedItem], numbers: [BillNumber], now: Date) async throws -> [WorkItem]
     /// Claimed items never sent go back to `pending`, keeping their bill numbers.
     func release(_ items: [WorkItem]) async throws
+    /// A `pending` item holding a number (handed back, or reissued) is marked `sending` again,
+    /// with the time, committed just before its request goes out.
+    func markSending(_ item: WorkItem, now: Date) async throws -> WorkItem
     /// When the last `limit` requests started, so the quota spans runs.
     func recentRequestStarts(limit: Int) async throws -> [Date]
     /// Requests and their effect on items, in one transaction.

@@ -138,8 +138,10 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil else { return }
         if onlyHeldItemsLeft, waitForCaps(now: now, observe: observe) { return }
-        guard !nothingLeftToStart else { return }
-        if let quiet = settings.quietHours, quiet.contains(now) {
+        // With nothing left to start the quiet hours change nothing, but a pause that has
+        // run out is still cleared: left set, its past deadline would wake the loop at once,
+        // again and again, until the last answer came.
+        if let quiet = settings.quietHours, quiet.contains(now), !nothingLeftToStart {
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
                   reason: "quiet hours \(quiet) Beijing time", observe: observe)
         } else if let until = pausedUntil, until <= now {

@@ -184,6 +184,7 @@ public struct Runner<API: RedpackAPI, Store: RunLedger, Merchant: RunMerchant>: 
     /// is old; otherwise (or when the answer proves nothing and sending again is still safe)
     /// send it again under the same bill number. The outcome is committed before this returns.
     private func attempt(_ item: WorkItem) async throws -> Event {
+        let item = item.state == ItemTransition.claim.from ? try await ledger.markSending(item, now: clock.now()) : item
         let now = clock.now()
         if settings.retry.needsQuery(item, now: now), let settled = try await settle(item, now: now) {
             return settled

@@ -36,6 +36,7 @@ actor InMemoryLedger: RunLedger {
     /// Each run's start, pauses and end, by run number.
     private(set) var runs: [(started: Date, pauses: [RunPause], end: RunEnd?)] = []
     private var crashesOnRecord = 0
+    private var crashOnItem: Int?
     private var crashesOnPause = false
     let campaign: CampaignRecord
     /// The merchant registry the ledger's runs share: numbers go on across runs.
@@ -58,6 +59,11 @@ actor InMemoryLedger: RunLedger {
     /// The next pause the run writes crashes it instead: a kill during the quiet hours.
     func crashOnPause() {
         crashesOnPause = true
+    }
+
+    /// Recording the next outcome of item `id` crashes instead of committing.
+    func crashOnRecord(ofItem id: Int) {
+        crashOnItem = id
     }
 
     /// The next `count` calls to `record` crash instead of committing.
@@ -104,11 +110,28 @@ actor InMemoryLedger: RunLedger {
         }
     }
 
+    func markSending(_ item: WorkItem, now: Date) throws -> WorkItem {
+        guard let index = items.firstIndex(where: { $0.id == item.id }), items[index].state == ItemTransition.claim.from,
+              items[index].billNumber == item.billNumber else {
+            throw LedgerError("item \(item.id) is no longer pending under bill number \(item.billNumber)")
+        }
+        items[index].state = ItemTransition.claim.to
+        items[index].claimedAt = now
+        var marked = item
+        marked.state = ItemTransition.claim.to
+        marked.firstRequestAt = now
+        return marked
+    }
+
     func recentRequestStarts(limit: Int) throws -> [Date] {
         attempts.suffix(limit).reversed().map(\.startedAt)
     }
 
     func record(_ records: [AttemptRecord]) throws {
+        if crashOnItem.map({ id in records.contains { $0.itemID == id } }) == true {
+            crashOnItem = nil
+            throw Crash()
+        }
         if crashesOnRecord > 0 {
             crashesOnRecord -= 1
             throw Crash()
