@@ -259,6 +259,40 @@ import Testing
         #expect(end == .dailyCaps(items: 1, until: BeijingTime.nextDay(after: midnight)), "the new day's caps apply to it")
     }
 
+    /// Items a cap held yesterday are work again at midnight — and midnight is in the quiet
+    /// hours: they wait for 08:00 even while other requests are still out.
+    @Test func itemsHeldYesterdayWaitForTheQuietHoursToEnd() async throws {
+        let ledger = InMemoryLedger(amounts: [100, 200, 300, 400])
+        let midnight = BeijingTime.nextDay(after: Base.morning)
+        let clock = Base.frozen(midnight.addingTimeInterval(-10))
+        let api = ScriptedAPI(sends: [
+            Base.openid(0): [.answer(Base.failure("NOTENOUGH", "余额不足"))],
+            Base.openid(2): [.afterGate("third", then: .pay)],
+            Base.openid(3): [.afterGate("first", then: .pay)],
+        ], clock: clock)
+        let caps = DailyCaps(count: 1, amount: Amount(fen: 100_000))
+        let dayBefore = Base.morning.addingTimeInterval(-86_400)
+        _ = try await Base.run(ledger, api, inFlight: 1...1, clock: Base.frozen(dayBefore)) { $0.dailyCaps = caps }
+        let held = try #require(await ledger.item(line: 3))
+        let number = try #require(held.billNumber)
+        #expect(held.state == .pending, "handed back by the stopped run")
+
+        await Self.paidElsewhere(held.openid, on: Base.morning, merchant: ledger.merchant, caps: caps)
+        async let end = Base.run(ledger, api, clock: clock) {
+            $0.dailyCaps = caps
+            $0.quietHours = .default
+        }
+        while await api.requests.filter(\.isSend).count < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        clock.advance(by: .seconds(20))
+        await api.open("first")
+        try await Task.sleep(for: .milliseconds(50))
+        await api.open("third")
+        #expect(try await end == .complete, "the first item, unanswered for over a day, is settled by gethbinfo")
+        let sends = zip(await api.requests, await api.requestTimes).filter { $0.0 == .send(number) }.map(\.1)
+        #expect(sends.count == 1)
+        #expect(sends.allSatisfy { $0 >= midnight.addingTimeInterval(8 * 3600) }, "not in the quiet hours: \(sends)")
+    }
+
     /// Another campaign of the merchant charged `openid` its caps on `day`.
     static func paidElsewhere(_ openid: String, on day: Date, merchant: InMemoryMerchant, caps: DailyCaps) async {
         let other = UnclaimedItem(id: 10_000, line: 2, openid: openid, amount: Amount(fen: 100), attempts: 0)

@@ -34,9 +34,11 @@
  *              (ErrorCode.provenUnpaid: every failure this payout records does); the numbers
  *              reissue retired (bill_history). Age is kept per bill number, from its claim
  *              or reissue: the ledger reads it from claimed_at, which release and reissue
- *              clear (the item then ages from its first recorded send, later), so the
- *              model's item is never younger than payout's — which only makes settling
- *              come sooner. The ledger may come from the first release, which marked an
+ *              clear and markSending sets again just before the next request (the item
+ *              then ages from there, later), so the model's item is never younger than
+ *              payout's — which only makes settling come sooner. markSending is `claim`'s
+ *              pending → sending for an item that keeps its number; the model sends such an
+ *              item from `pending`, a state a crash leaves at least as open. The ledger may come from the first release, which marked an
  *              item `failed` on FATAL_ERROR or on the expired-number answer although its
  *              number had paid: a failure that proves nothing.
  *   Runner     a payout process (Runner, RunState, Settlement, RetryPolicy). Runner(1) is the

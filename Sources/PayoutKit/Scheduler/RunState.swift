@@ -137,11 +137,15 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     /// Enters or leaves the quiet window. With `--no-wait` the window ends the run instead.
     mutating func updatePause(now: Date, observe: (RunEvent) -> Void) {
         guard stopReason == nil else { return }
-        if onlyHeldItemsLeft, waitForCaps(now: now, observe: observe) { return }
-        // With nothing left to start the quiet hours change nothing, but a pause that has
-        // run out is still cleared: left set, its past deadline would wake the loop at once,
-        // again and again, until the last answer came.
-        if let quiet = settings.quietHours, quiet.contains(now), !nothingLeftToStart {
+        // Before the quiet hours are looked at: midnight frees yesterday's held items, and
+        // midnight is in the quiet hours.
+        if holdsItemsBack { requeueHeldBefore(today: BeijingTime.dateStamp(now)) }
+        if onlyHeldItemsLeft {
+            waitForCaps(now: now, observe: observe)
+        } else if let quiet = settings.quietHours, quiet.contains(now), !nothingLeftToStart {
+            // With nothing left to start the quiet hours change nothing, but a pause that has
+            // run out is still cleared (below): left set, its past deadline would wake the
+            // loop at once, again and again, until the last answer came.
             pause(RunPause(from: now, until: quiet.end(after: now), cause: .quietHours),
                   reason: "quiet hours \(quiet) Beijing time", observe: observe)
         } else if let until = pausedUntil, until <= now {
@@ -290,23 +294,24 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
     }
 
 
-    /// Every item left is held back by a daily cap: wait for the next Beijing day — or, with
-    /// `--no-wait`, end saying so — and true while waiting. Each held set is judged by the day
-    /// it was held on: once that day is over its items are work again (never-tried ones from
-    /// the cursor, numbered ones queued for `readmit`), and the quiet hours decide (false).
-    private mutating func waitForCaps(now: Date, observe: (RunEvent) -> Void) -> Bool {
-        let today = BeijingTime.dateStamp(now)
+    /// Items held back on an earlier Beijing day are work again: never-tried ones from the
+    /// cursor, numbered ones queued — `admittedDay` being past, `readmit` weighs them again
+    /// before any is sent.
+    private mutating func requeueHeldBefore(today: String) {
         if let held = heldBack, held.day != today {
             cursor = held.cursor
             pendingExhausted = false
             heldBack = nil
         }
-        // Only while `admittedDay` is past, so that `readmit` sees them before any is sent.
         if admittedDay != today {
             retryQueue += heldNumbered
             heldNumbered = []
         }
-        guard onlyHeldItemsLeft else { return false }
+    }
+
+    /// Every item left is held back by a daily cap today: wait for the next Beijing day —
+    /// or, with `--no-wait`, end saying so.
+    private mutating func waitForCaps(now: Date, observe: (RunEvent) -> Void) {
         let items = (heldBack?.items ?? 0) + heldNumbered.count
         let nextDay = BeijingTime.nextDay(after: now)
         if settings.noWait {
@@ -317,7 +322,6 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
             pause(RunPause(from: now, until: nextDay, cause: .dailyCaps),
                   reason: "\(items) items wait for the next Beijing day: their recipients reached the daily caps", observe: observe)
         }
-        return true
     }
 
     /// When to look again if no request completes first: the rate limiter's next slot or
@@ -328,7 +332,9 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         // next day (or stop, with --no-wait).
         if onlyHeldItemsLeft { return now }
         let nextRetry = retryQueue.compactMap(\.nextAttemptAt).filter { $0 > now }.min()
-        return [rateDeadline, nextRetry].compactMap { $0 }.min()
+        // A rate deadline already past is one no due item is waiting for any more (the item
+        // left, held by a cap): waking for it would wake the loop at once, over and over.
+        return [rateDeadline, nextRetry].compactMap { $0 }.filter { $0 > now }.min()
     }
 
     mutating func complete(_ item: WorkItem, record: AttemptRecord, outcome: SendOutcome, now: Date, observe: (RunEvent) -> Void) {
