@@ -202,7 +202,7 @@ import Testing
         let sends = zip(await api.requests, await api.requestTimes).filter { $0.0.isSend }
         let claimedDay = BeijingTime.dateStamp(Base.morning)
         #expect(sends.count == 2)
-        #expect(sends.first.map { $0.1 < midnight } == true, "one send before midnight")
+        #expect(await ledger.items[0].billNumber?.dateStamp == claimedDay, "the first was claimed and sent before midnight")
         #expect(sends.last.map { $0.1 >= BeijingTime.nextDay(after: midnight) } == true,
                 "the second item's new day had its packet: it waits one more day")
         #expect(await ledger.items.map(\.state) == [.sent, .sent])

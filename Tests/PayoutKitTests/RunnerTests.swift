@@ -280,7 +280,11 @@ import Testing
         let halfPastMidnight = Date(timeIntervalSince1970: 1_802_363_400)
         let clock = Base.frozen(halfPastMidnight)
         let timeLimited = Base.failure("TIME_LIMITED", "发送时间受限")
-        let api = ScriptedAPI(first: Array(repeating: .answer(timeLimited), count: 6), clock: clock)
+        // The first wave's answers wait until all three have arrived: the frozen clock jumps
+        // as soon as the run sleeps for its back-off, and a request still on its way would
+        // arrive a minute late.
+        let wave = Array(repeating: ScriptedAPI.Send.afterArrivals(3, then: .answer(timeLimited)), count: 3)
+        let api = ScriptedAPI(first: wave + Array(repeating: .answer(timeLimited), count: 3), clock: clock)
         let end = try await Base.run(ledger, api, clock: clock) { $0.quietHours = QuietHours(parsing: "01:00-07:00") }
         #expect(end == .complete)
         let offsets = await api.requestTimes.map { Int($0.timeIntervalSince(halfPastMidnight).rounded()) }
