@@ -99,9 +99,7 @@ import Testing
         }
         let run = try await folder.payout("run", "m.yaml", "--json", environment: sandbox.environment)
         #expect(run.status == 0)
-        let events = try run.stdout.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
+        let events = try run.jsonEvents()
         #expect(events.first?["event"] as? String == "started")
         #expect(events.last?["event"] as? String == "finished")
         let items = events.filter { $0["event"] as? String == "item" }

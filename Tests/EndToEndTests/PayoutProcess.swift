@@ -15,6 +15,21 @@ enum PayoutProcess {
         var stderr: String
 
         var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+
+        /// `--json`'s events, a JSON object per line; a line that is not one is an error.
+        func jsonEvents() throws -> [[String: Any]] {
+            try stdout.split(separator: "\n").map { line in
+                guard let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                    throw ProcessFailure(command: "payout --json", output: "not a JSON object: \(line)")
+                }
+                return event
+            }
+        }
+
+        /// The `progress` object of every `--json` event that carries one.
+        func jsonProgress() throws -> [[String: Any]] {
+            try jsonEvents().compactMap { $0["progress"] as? [String: Any] }
+        }
     }
 
     /// Runs `payout arguments…` in `directory` to completion, awaiting the exit rather than

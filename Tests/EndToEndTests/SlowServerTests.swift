@@ -19,9 +19,7 @@ import Testing
         }
         let run = try await folder.payout("run", "m.yaml", "--json", environment: sandbox.environment)
         #expect(run.status == 0)
-        let progress = try run.stdout.split(separator: "\n").compactMap {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["progress"] as? [String: Any]
-        }
+        let progress = try run.jsonProgress()
         let journal = try sandbox.entries().filter { $0.api == "sendredpack" }
         #expect(journal.filter(\.paid).count == count)
         #expect(journal.allSatisfy { $0.outcome == "SUCCESS" }, "no throttle answer, no retry")
@@ -42,9 +40,7 @@ import Testing
         }
         let run = try await folder.payout("run", "m.yaml", "--json", "--max-in-flight", "4", environment: sandbox.environment)
         #expect(run.status == 0)
-        let progress = try run.stdout.split(separator: "\n").compactMap {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["progress"] as? [String: Any]
-        }
+        let progress = try run.jsonProgress()
         #expect(progress.count == 42, "started, 40 items, finished")
         #expect(progress.allSatisfy { ($0["in_flight_limit"] as? Int).map { (1...4).contains($0) } == true })
         #expect(progress.allSatisfy { ($0["in_flight"] as? Int).map { $0 <= 4 } == true })

@@ -268,8 +268,7 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         admittedDay = BeijingTime.dateStamp(now)
     }
 
-    /// `count` new numbers: the probed spare first while it is still today's.
-    /// Taken from the registry a block at a time: each block is one synced registry commit, and
+    /// `count` new numbers, taken from the registry a block at a time: each block is one synced registry commit, and
     /// numbers a run leaves unused (or a new day makes stale) are simply never given. The
     /// day's first block is probed first (carried numbers never are: a number a run handed
     /// back, or reissue gave, may have been sent since by a run killed before it recorded the
@@ -292,7 +291,6 @@ struct RunState<Store: RunLedger, Merchant: RunMerchant> {
         defer { spareNumbers.removeFirst(count) }
         return Array(spareNumbers.prefix(count))
     }
-
 
     /// Items held back on an earlier Beijing day are work again: never-tried ones from the
     /// cursor, numbered ones queued — `admittedDay` being past, `readmit` weighs them again

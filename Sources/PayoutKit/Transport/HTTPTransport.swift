@@ -318,8 +318,8 @@ final class CurlLoop: @unchecked Sendable {
             // A transfer that ends during its DNS lookup does not wait for the lookup thread
             // inside curl_multi_perform, which would stall every other request in flight.
             ccurl_easy_setopt_long(handle, CURLOPT_QUICK_EXIT, 1),
-            // A connection idle longer than this is not reused: one the server has closed would
-            // make curl send the request a second time by itself.
+            // A connection idle longer than this is not reused: one the server has closed
+            // would end the request as a lost answer (see `curlSeekCallback`).
             ccurl_easy_setopt_long(handle, CURLOPT_MAXAGE_CONN, 20),
             ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1),
             ccurl_easy_setopt_long(handle, CURLOPT_POST, 1),

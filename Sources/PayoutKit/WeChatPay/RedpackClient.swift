@@ -19,16 +19,7 @@ public final class RedpackClient: RedpackAPI {
     public static func withClient<T>(
         merchant: Merchant, transport: TransportConfiguration, _ body: (RedpackClient) async throws -> T
     ) async throws -> T {
-        let client = RedpackClient(merchant: merchant, transport: transport)
-        let value: T
-        do {
-            value = try await body(client)
-        } catch {
-            await client.close()
-            throw error
-        }
-        await client.close()
-        return value
+        try await withReleasing(RedpackClient(merchant: merchant, transport: transport), release: { await $0.close() }, body)
     }
 
     /// One attempt at paying `request`. Never throws: every way an exchange can end is
